@@ -1,0 +1,1 @@
+"""Storage layer: paths, config and the SQLite journal. Nothing above this layer speaks SQL."""

@@ -1,0 +1,122 @@
+"""Plain records that cross the storage boundary. Dataclasses, not pydantic: they load fast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+STATUSES = ("prepared", "reflected", "logged")
+PHASES = ("before", "after", "quick")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_iso(moment: datetime) -> str:
+    """UTC, microseconds, 'Z': sorts as text in the same order as in time."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class Answer:
+    question_id: str
+    phase: str  # one of PHASES
+    question: str  # the question text as it was asked (snapshot)
+    question_type: str
+    answer: Any  # str | list[str] | int | bool | None
+    catalogue_version: str
+    answered_at: datetime = field(default_factory=utcnow)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "phase": self.phase,
+            "question": self.question,
+            "question_type": self.question_type,
+            "answer": self.answer,
+            "catalogue_version": self.catalogue_version,
+            "answered_at": to_iso(self.answered_at),
+        }
+
+
+@dataclass
+class Encounter:
+    id: str
+    status: str  # one of STATUSES
+    lang: str
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    domain: str | None = None
+    practices: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    ratings: dict[str, int] = field(default_factory=dict)
+    label: str | None = None
+    private: bool = False
+    answers: list[Answer] = field(default_factory=list)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    def answer_for(self, role_or_id: str) -> Answer | None:
+        for answer in self.answers:
+            if answer.question_id == role_or_id:
+                return answer
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "created_at": to_iso(self.created_at),
+            "updated_at": to_iso(self.updated_at),
+            "domain": self.domain,
+            "practices": list(self.practices),
+            "values": list(self.values),
+            "ratings": dict(self.ratings),
+            "label": self.label,
+            "private": self.private,
+            "lang": self.lang,
+            "answers": [answer.to_json() for answer in self.answers],
+        }
+
+
+@dataclass
+class Draft:
+    """Answers so far of an interrupted flow, kept until resumed or discarded."""
+
+    id: str
+    flow: str  # prepare | reflect
+    data: dict[str, Any]  # domain, practice, encounter_id, lang, answers {question_id: value}
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Filter:
+    """What `list`, `search` and (later) exports select. Times are aware datetimes; bounds inclusive/exclusive."""
+
+    limit: int | None = None
+    since: datetime | None = None  # created_at >= since
+    until: datetime | None = None  # created_at < until
+    values: list[str] = field(default_factory=list)  # all must be tagged
+    domain: str | None = None
+    practice: str | None = None
+    statuses: list[str] = field(default_factory=list)  # empty: any
+
+
+@dataclass
+class SearchHit:
+    encounter: Encounter
+    score: float
+    snippet: str  # with HIGHLIGHT_START / HIGHLIGHT_END around matches
+
+
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
