@@ -1,0 +1,3 @@
+from encounters_cli.cli import main
+
+main()
