@@ -37,7 +37,11 @@ class CatalogueError(EncountersError):
     def __init__(self, problems: list[str]) -> None:
         count = len(problems)
         head = problems[0] if problems else "invalid catalogue"
-        more = f" (and {count - 1} more problem{'s' if count > 2 else ''}; run 'encounters check')" if count > 1 else ""
+        more = (
+            f" (and {count - 1} more problem{'s' if count > 2 else ''}; run 'encounters check')"
+            if count > 1
+            else ""
+        )
         super().__init__(head + more)
         self.problems = problems
 

@@ -1,0 +1,125 @@
+"""The root command, its global options, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from encounters_cli import __version__
+from encounters_cli.cli.state import state
+from encounters_cli.errors import EncountersError, ExitCode
+
+
+def _say_error(message: str) -> None:
+    from encounters_cli.cli.render import inert
+
+    sys.stderr.write(f"encounters: error: {inert(message)}\n")
+    sys.stderr.flush()
+
+
+class EncountersGroup(TyperGroup):
+    """Runs every command through one exit point: one line on stderr, documented exit code.
+
+    Tracebacks only with --debug (or ENCOUNTERS_DEBUG=1).
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv or bool(os.environ.get("ENCOUNTERS_DEBUG"))
+        try:
+            result = super().main(
+                argv, prog_name or "encounters", complete_var, standalone_mode=False, **extra
+            )
+            code = result if isinstance(result, int) else ExitCode.OK
+        except EncountersError as error:
+            if debug:
+                raise
+            _say_error(error.message)
+            code = error.exit_code
+        except typer.Abort:
+            _say_error("aborted")
+            code = ExitCode.INTERRUPTED
+        except KeyboardInterrupt:
+            code = ExitCode.INTERRUPTED
+        except typer.TyperException as error:  # usage errors from the argument parser
+            command = getattr(getattr(error, "ctx", None), "command_path", None) or "encounters"
+            _say_error(f"{error.format_message()} (see '{command} --help')")
+            code = getattr(error, "exit_code", ExitCode.USAGE)
+        except BrokenPipeError:
+            code = ExitCode.ERROR
+        except Exception as error:
+            if debug:
+                raise
+            _say_error(f"unexpected {type(error).__name__}: {error} (run with --debug for details)")
+            code = ExitCode.ERROR
+        if standalone_mode:
+            sys.exit(int(code))
+        return int(code)
+
+
+app = typer.Typer(
+    cls=EncountersGroup,
+    name="encounters",
+    help="A terminal coach for democratic encounters: prepare, reflect, keep a private journal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Lang(str, Enum):
+    en = "en"
+    fi = "fi"
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"encounters {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    journal: Annotated[
+        Path | None, typer.Option("--journal", help="Use this journal file instead of the default.")
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Content language: en or fi.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """A terminal coach for democratic encounters in public services.
+
+    Two minutes before an encounter ([bold]prepare[/bold]), three after ([bold]reflect[/bold]), and a
+    private journal of what you learn. Data goes to stdout, messages and prompts to stderr.
+    """
+    shared = state(ctx)
+    shared.journal = journal
+    shared.lang_option = lang.value if lang else None
+    shared.debug = debug
+
+
+def _register() -> None:
+    from encounters_cli.cli import catalogue_commands, coach_commands, journal_commands, setup_commands
+
+    for module in (coach_commands, journal_commands, catalogue_commands, setup_commands):
+        module.register(app)
+
+
+_register()

@@ -1,0 +1,97 @@
+"""Interface wording in both languages. Content (values, practices, prompts) lives in the catalogue."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "suggestions.title": {"en": "Practices for this encounter", "fi": "Harjoituksia tähän kohtaamiseen"},
+    "suggestions.reason": {
+        "en": "serves {values}: {count} of your last {window} encounters touched it",
+        "fi": "vahvistaa: {values} – mukana {count}/{window} viimeaikaisessa kohtaamisessasi",
+    },
+    "suggestions.reason.empty": {
+        "en": "serves {values}; a good place to start",
+        "fi": "vahvistaa: {values} – hyvä paikka aloittaa",
+    },
+    "card.why": {"en": "Why it matters", "fi": "Miksi tämä on tärkeää"},
+    "card.steps": {"en": "Steps", "fi": "Näin toimit"},
+    "card.values": {"en": "Values", "fi": "Arvot"},
+    "card.domains": {"en": "Domains", "fi": "Palvelualat"},
+    "card.all_domains": {"en": "all", "fi": "kaikki"},
+    "card.before": {"en": "Before", "fi": "Ennen"},
+    "card.after": {"en": "After", "fi": "Jälkeen"},
+    "prompt.required": {"en": "required", "fi": "pakollinen"},
+    "prompt.optional": {"en": "Enter to skip", "fi": "Enter ohittaa"},
+    "prompt.default": {"en": "Enter for {default}", "fi": "Enter = {default}"},
+    "prompt.long_text": {
+        "en": "Write as many lines as you like; an empty line ends.",
+        "fi": "Kirjoita niin monta riviä kuin haluat; tyhjä rivi lopettaa.",
+    },
+    "prompt.multi": {
+        "en": "Numbers or ids separated by commas.",
+        "fi": "Numerot tai tunnisteet pilkuilla erotettuina.",
+    },
+    "prompt.yes_no": {"en": "y/n", "fi": "k/e"},
+    "prompt.invalid": {"en": "Please try again: {error}", "fi": "Yritä uudelleen: {error}"},
+    "saved.prepare": {
+        "en": "Prepared encounter {id} saved. After the encounter, run: encounters reflect {id}",
+        "fi": "Valmistelu {id} tallennettu. Kohtaamisen jälkeen aja: encounters reflect {id}",
+    },
+    "saved.reflect": {
+        "en": "Reflection {id} saved. Your next step is waiting in 'encounters show {id}'.",
+        "fi": "Reflektio {id} tallennettu. Seuraava askeleesi löytyy: encounters show {id}",
+    },
+    "saved.log": {"en": "Logged {id}.", "fi": "Kirjattu {id}."},
+    "draft.saved": {
+        "en": "Stopped. Your answers so far are kept as a draft; the next '{flow}' offers to resume.",
+        "fi": "Keskeytetty. Vastauksesi on tallessa luonnoksena; seuraava '{flow}' tarjoaa jatkamista.",
+    },
+    "draft.resumed": {"en": "Resuming your draft.", "fi": "Jatketaan luonnoksesta."},
+    "summary.title": {"en": "Your reflection", "fi": "Reflektiosi"},
+    "summary.next_step": {"en": "Next step", "fi": "Seuraava askel"},
+    "summary.values": {"en": "Values touched", "fi": "Arvot, joita kohtaaminen kosketti"},
+    "summary.ratings": {"en": "My perception (1–5)", "fi": "Oma arvioni (1–5)"},
+    "list.empty": {
+        "en": "No encounters yet. Start with 'encounters prepare' or 'encounters log \"...\"'.",
+        "fi": "Ei vielä kohtaamisia. Aloita komennolla 'encounters prepare' tai 'encounters log \"...\"'.",
+    },
+    "search.empty": {"en": "Nothing matches.", "fi": "Ei osumia."},
+    "col.id": {"en": "id", "fi": "tunniste"},
+    "col.when": {"en": "when", "fi": "milloin"},
+    "col.status": {"en": "status", "fi": "tila"},
+    "col.domain": {"en": "domain", "fi": "ala"},
+    "col.practices": {"en": "practices", "fi": "harjoitukset"},
+    "col.values": {"en": "values", "fi": "arvot"},
+    "col.about": {"en": "about", "fi": "aihe"},
+    "col.kind": {"en": "kind", "fi": "laji"},
+    "col.name": {"en": "name", "fi": "nimi"},
+    "col.description": {"en": "description", "fi": "kuvaus"},
+    "col.title": {"en": "title", "fi": "otsikko"},
+    "status.prepared": {"en": "prepared", "fi": "valmisteltu"},
+    "status.reflected": {"en": "reflected", "fi": "reflektoitu"},
+    "status.logged": {"en": "logged", "fi": "kirjattu"},
+    "kind.cornerstone": {"en": "cornerstone", "fi": "kulmakivi"},
+    "kind.lifeline": {"en": "lifeline", "fi": "elinehto"},
+    "kind.outcome": {"en": "outcome", "fi": "tulos"},
+    "show.private": {"en": "private", "fi": "yksityinen"},
+    "show.created": {"en": "created", "fi": "luotu"},
+    "show.updated": {"en": "updated", "fi": "päivitetty"},
+    "show.no_answer": {"en": "(no answer)", "fi": "(ei vastausta)"},
+    "delete.confirm": {
+        "en": "Delete encounter {id} ({when})? This cannot be undone.",
+        "fi": "Poistetaanko kohtaaminen {id} ({when})? Poistoa ei voi perua.",
+    },
+    "delete.done": {"en": "Deleted {id}.", "fi": "Poistettu {id}."},
+    "delete.kept": {"en": "Nothing deleted.", "fi": "Mitään ei poistettu."},
+    "edit.saved": {"en": "Saved changes to {id}.", "fi": "Muutokset tallennettu: {id}."},
+    "edit.unchanged": {"en": "No changes.", "fi": "Ei muutoksia."},
+    "check.ok": {"en": "{count} file(s) checked: valid.", "fi": "{count} tiedosto(a) tarkistettu: kunnossa."},
+    "open.waiting": {
+        "en": "{count} prepared encounter(s) older than a day wait for reflection: encounters reflect",
+        "fi": "{count} yli vuorokauden vanhaa valmistelua odottaa reflektointia: encounters reflect",
+    },
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    texts = MESSAGES[key]
+    return texts.get(lang, texts["en"]).format(**values)

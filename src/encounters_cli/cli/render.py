@@ -1,0 +1,194 @@
+"""Rich renderables for the journal and the catalogue. User text is always shown literally."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from encounters_cli.cli.messages import t
+from encounters_cli.coach.answers import answer_text
+from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
+
+if TYPE_CHECKING:
+    from encounters_cli.catalogue.models import Catalogue, Practice
+    from encounters_cli.coach.conversation import Suggestion
+    from encounters_cli.storage.records import Encounter, SearchHit
+
+# C0 controls except tab and newline, DEL, and C1 controls: shown as escapes, never sent raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(text: str | None) -> str:
+    """Text a user typed, made safe to print: escape sequences become visible, not active."""
+    if not text:
+        return ""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def literal(text: str | None, style: str = "") -> Text:
+    """A Text that Rich will not parse for markup: '[bold]' in an answer stays '[bold]'."""
+    return Text(inert(text), style=style)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False)
+
+
+def local_time(encounter_time) -> str:
+    return encounter_time.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _names(catalogue: Catalogue, kind: str, ids: list[str], lang: str) -> str:
+    table = getattr(catalogue, kind)
+    out = []
+    for item_id in ids:
+        item = table.get(item_id)
+        if item is None:
+            out.append(item_id)
+        else:
+            out.append((item.title if kind == "practices" else item.name).get(lang))
+    return ", ".join(out)
+
+
+def practice_card(practice: Practice, catalogue: Catalogue, lang: str, *, questions: bool = False) -> Panel:
+    body = Text()
+    body.append(practice.summary.get(lang) + "\n\n")
+    body.append(t(lang, "card.why") + "\n", style="bold")
+    body.append(practice.why.get(lang) + "\n\n")
+    body.append(t(lang, "card.steps") + "\n", style="bold")
+    for number, step in enumerate(practice.steps, 1):
+        body.append(f" {number}. {step.get(lang)}\n")
+    body.append("\n" + t(lang, "card.values") + ": ", style="bold")
+    body.append(_names(catalogue, "values", list(practice.values), lang))
+    body.append("\n" + t(lang, "card.domains") + ": ", style="bold")
+    domains = practice.domains
+    body.append(
+        t(lang, "card.all_domains") if domains == "all" else _names(catalogue, "domains", list(domains), lang)
+    )
+    if questions:
+        for phase, label in (("before", "card.before"), ("after", "card.after")):
+            body.append(f"\n\n{t(lang, label)}\n", style="bold")
+            for question in getattr(practice, phase):
+                body.append(f" • {question.prompt.get(lang)}\n")
+    return Panel(body, title=Text(practice.title.get(lang), style="bold"), subtitle=practice.id, expand=False)
+
+
+def suggestions(items: list[Suggestion], catalogue: Catalogue, lang: str) -> Group:
+    lines = [Text(t(lang, "suggestions.title"), style="bold")]
+    for number, item in enumerate(items, 1):
+        values = _names(catalogue, "values", item.reason_values, lang)
+        count = item.counts.get(item.reason_values[0], 0) if item.reason_values else 0
+        reason = (
+            t(lang, "suggestions.reason", values=values, count=count, window=item.window)
+            if item.window
+            else t(lang, "suggestions.reason.empty", values=values)
+        )
+        line = Text(f" {number}. ")
+        line.append(item.practice.title.get(lang), style="bold")
+        line.append(f" — {reason}", style="dim")
+        lines.append(line)
+    return Group(*lines)
+
+
+def _about(encounter: Encounter) -> str:
+    first = encounter.label
+    if not first:
+        for answer in encounter.answers:
+            if isinstance(answer.answer, str) and answer.answer.strip():
+                first = answer.answer
+                break
+    return " ".join((first or "").split())
+
+
+def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(t(lang, "col.id"), no_wrap=True)
+    table.add_column(t(lang, "col.when"), no_wrap=True)
+    table.add_column(t(lang, "col.status"), no_wrap=True)
+    table.add_column(t(lang, "col.domain"))
+    table.add_column(t(lang, "col.values"))
+    table.add_column(t(lang, "col.about"), overflow="ellipsis", no_wrap=True, max_width=50)
+    for encounter in encounters:
+        table.add_row(
+            encounter.short_id,
+            local_time(encounter.created_at),
+            t(lang, f"status.{encounter.status}"),
+            _names(catalogue, "domains", [encounter.domain], lang) if encounter.domain else "",
+            _names(catalogue, "values", encounter.values, lang),
+            literal(_about(encounter)),
+        )
+    return table
+
+
+def encounter_detail(encounter: Encounter, catalogue: Catalogue, lang: str) -> Group:
+    head = Text()
+    head.append(f"{encounter.id}\n", style="bold")
+    head.append(f"{t(lang, 'col.status')}: {t(lang, 'status.' + encounter.status)}")
+    if encounter.private:
+        head.append(f" · {t(lang, 'show.private')}")
+    head.append(f"\n{t(lang, 'show.created')}: {local_time(encounter.created_at)}")
+    head.append(f" · {t(lang, 'show.updated')}: {local_time(encounter.updated_at)}\n")
+    if encounter.label:
+        head.append(f"{t(lang, 'col.about')}: ")
+        head.append(inert(encounter.label) + "\n")
+    if encounter.domain:
+        head.append(f"{t(lang, 'col.domain')}: {_names(catalogue, 'domains', [encounter.domain], lang)}\n")
+    if encounter.practices:
+        head.append(
+            f"{t(lang, 'col.practices')}: {_names(catalogue, 'practices', encounter.practices, lang)}\n"
+        )
+    if encounter.values:
+        head.append(f"{t(lang, 'col.values')}: {_names(catalogue, 'values', encounter.values, lang)}\n")
+    if encounter.ratings:
+        ratings = ", ".join(
+            f"{_names(catalogue, 'values', [value], lang)} {score}"
+            for value, score in encounter.ratings.items()
+        )
+        head.append(f"{t(lang, 'summary.ratings')}: {ratings}\n")
+    parts: list = [head]
+    value_labels = {value.id: value.name.get(lang) for value in catalogue.values.values()}
+    for answer in encounter.answers:
+        block = Text()
+        block.append(inert(answer.question) + "\n", style="bold")
+        text = answer_text(answer.answer, value_labels)
+        block.append(inert(text) if text else t(lang, "show.no_answer"), style="" if text else "dim")
+        parts.append(block)
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def reflection_summary(encounter: Encounter, next_step: str | None, catalogue: Catalogue, lang: str) -> Panel:
+    body = Text()
+    if encounter.values:
+        body.append(t(lang, "summary.values") + ": ", style="bold")
+        body.append(_names(catalogue, "values", encounter.values, lang) + "\n")
+    if encounter.ratings:
+        body.append(t(lang, "summary.ratings") + ": ", style="bold")
+        body.append(
+            ", ".join(f"{_names(catalogue, 'values', [v], lang)} {s}" for v, s in encounter.ratings.items())
+        )
+        body.append("\n")
+    if next_step:
+        body.append(t(lang, "summary.next_step") + ": ", style="bold")
+        body.append(inert(str(next_step)))
+    return Panel(body, title=t(lang, "summary.title"), expand=False)
+
+
+def search_hit(hit: SearchHit, catalogue: Catalogue, lang: str) -> Text:
+    line = Text()
+    line.append(hit.encounter.short_id, style="bold")
+    line.append(f"  {local_time(hit.encounter.created_at)}  {t(lang, 'status.' + hit.encounter.status)}\n")
+    snippet = Text("  ")
+    for index, part in enumerate(re.split(f"[{HIGHLIGHT_START}{HIGHLIGHT_END}]", hit.snippet)):
+        snippet.append(inert(" ".join(part.split("\n"))), style="bold reverse" if index % 2 else "")
+    line.append_text(snippet)
+    return line

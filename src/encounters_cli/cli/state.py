@@ -1,0 +1,88 @@
+"""What the commands share: global options, and the config, catalogue and journal opened on demand."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from encounters_cli.catalogue.models import Catalogue
+    from encounters_cli.coach.flows import Coach
+    from encounters_cli.storage.config import Config
+    from encounters_cli.storage.journal import Store
+
+
+@dataclass
+class AppState:
+    journal: Path | None = None
+    lang_option: str | None = None
+    debug: bool = False
+    _config: Config | None = field(default=None, repr=False)
+    _catalogue: Catalogue | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from encounters_cli.storage import config
+
+            self._config = config.load()
+        return self._config
+
+    @property
+    def lang(self) -> str:
+        from encounters_cli.i18n import resolve_language
+
+        return resolve_language(self.lang_option, self.config.lang)
+
+    def extra_catalogue_dirs(self) -> list[Path]:
+        from encounters_cli.storage import paths
+
+        return [*self.config.practices, *paths.env_practice_dirs()]
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            from encounters_cli.catalogue.loader import load_catalogue
+
+            self._catalogue = load_catalogue(self.extra_catalogue_dirs())
+        return self._catalogue
+
+    def journal_path(self) -> Path:
+        from encounters_cli.storage import paths
+
+        return self.journal or paths.journal_path()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from encounters_cli.storage.journal import Store
+
+            self._store = Store.open(self.journal_path())
+        return self._store
+
+    def coach(self) -> Coach:
+        from encounters_cli.coach.flows import Coach
+
+        return Coach(catalogue=self.catalogue, store=self.store, lang=self.lang)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+        root.call_on_close(root.obj.close)
+    return root.obj
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()

@@ -1,0 +1,1 @@
+"""The coach: guided prepare/reflect flows, quick logging, suggestions and editing (core layer)."""

@@ -1,0 +1,193 @@
+"""How a flow talks to a person without knowing who or what answers.
+
+A flow *asks* questions (``Asked``) and *tells* events (the dataclasses below). Three
+implementations answer: the terminal prompter (cli/prompter.py), an answers file
+(``AnswersFileConversation``) and a test script (``ScriptedConversation``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from encounters_cli.coach.answers import Asked
+from encounters_cli.errors import AnswerError, UsageError
+
+if TYPE_CHECKING:
+    from encounters_cli.catalogue.models import Practice
+    from encounters_cli.storage.records import Draft, Encounter
+
+
+# --- events a flow tells -------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    practice: Practice
+    reason_values: list[str]  # the neglected values this practice serves
+    counts: dict[str, int]  # value id -> how many recent encounters touched it
+    window: int  # how many recent encounters were counted
+
+
+@dataclass
+class SuggestionsShown:
+    domain: str | None
+    suggestions: list[Suggestion]
+
+
+@dataclass
+class PracticeShown:
+    practice: Practice
+
+
+@dataclass
+class DraftResumed:
+    draft: Draft
+
+
+@dataclass
+class DraftSaved:
+    draft: Draft
+
+
+@dataclass
+class EncounterSaved:
+    encounter: Encounter
+    flow: str  # prepare | reflect | log
+    next_step: str | None = None
+
+
+Event = SuggestionsShown | PracticeShown | DraftResumed | DraftSaved | EncounterSaved
+
+
+class Conversation(Protocol):
+    interactive: bool  # can offer choices the script did not foresee (drafts, open encounters)
+
+    def ask(self, asked: Asked) -> Any:
+        """The checked answer (``asked.check``), or None when skipped."""
+
+    def tell(self, event: Event) -> None: ...
+
+    def finish(self) -> None:
+        """Called once every question has been asked, before saving: a last chance to object."""
+
+
+# --- answers files ---------------------------------------------------------------------------------
+
+ANSWERS_FILE_KEYS = ("domain", "practice", "values", "label", "private", "encounter", "answers")
+
+
+def read_answers_file(path: Path) -> dict[str, Any]:
+    """Load an answers file (YAML or JSON) into its top-level mapping, with one-line errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise UsageError(f"answers file not found: {path}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the answers file {path}: {error}") from error
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise AnswerError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from error
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+            raise AnswerError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from error
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise AnswerError(f"{path}: an answers file is a mapping with keys {', '.join(ANSWERS_FILE_KEYS)}")
+    unknown = [key for key in data if key not in ANSWERS_FILE_KEYS]
+    if unknown:
+        raise AnswerError(f"{path}: unknown key '{unknown[0]}' (expected: {', '.join(ANSWERS_FILE_KEYS)})")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise AnswerError(f"{path}: 'answers' must map question ids to answers")
+    data["answers"] = {str(key): value for key, value in answers.items()}
+    return data
+
+
+class AnswersFileConversation:
+    """Answers every question from an answers file; unknown question ids are errors at the end."""
+
+    interactive = False
+
+    def __init__(self, data: dict[str, Any], source: str = "answers file") -> None:
+        self.data = data
+        self.source = source
+        self.answers: dict[str, Any] = dict(data.get("answers") or {})
+        self.asked: list[str] = []
+        self.events: list[Event] = []
+
+    def ask(self, asked: Asked) -> Any:
+        self.asked.append(asked.id)
+        if asked.id in ("domain", "practice", "encounter") and asked.id in self.data:
+            raw = self.data[asked.id]
+        elif asked.question.role == "values" and "values" in self.data:
+            raw = self.data["values"]
+        elif asked.question.role == "label" and "label" in self.data:
+            raw = self.data["label"]
+        else:
+            raw = self.answers.get(asked.id, asked.default)
+        try:
+            return asked.check(raw)
+        except AnswerError as error:
+            raise AnswerError(f"{self.source}: {error}") from error
+
+    def tell(self, event: Event) -> None:
+        self.events.append(event)
+
+    def finish(self) -> None:
+        unknown = [key for key in self.answers if key not in self.asked]
+        asked = [key for key in self.asked if key not in ("domain", "practice", "encounter")]
+        if unknown:
+            raise AnswerError(
+                f"{self.source}: unknown question id '{unknown[0]}' here "
+                f"(asked: {', '.join(asked)}); "
+                "see 'encounters questions'"
+            )
+
+
+@dataclass
+class ScriptedConversation:
+    """A test script: answers by question id, and fails on any question it did not expect."""
+
+    script: dict[str, Any]
+    interactive: bool = True
+    asked: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def ask(self, asked: Asked) -> Any:
+        self.asked.append(asked.id)
+        if asked.id not in self.script:
+            raise AssertionError(f"unexpected question {asked.id!r}: {asked.prompt}")
+        answer = self.script[asked.id]
+        if isinstance(answer, BaseException) or (
+            isinstance(answer, type) and issubclass(answer, BaseException)
+        ):
+            raise answer
+        return asked.check(answer)
+
+    def tell(self, event: Event) -> None:
+        self.events.append(event)
+
+    def finish(self) -> None:
+        unused = [key for key in self.script if key not in self.asked]
+        if unused:
+            raise AssertionError(f"scripted answers never asked for: {unused}")
+
+    def told(self, kind: type) -> list[Any]:
+        return [event for event in self.events if isinstance(event, kind)]
+
+
+def only(events: Iterable[Event], kind: type) -> list[Any]:
+    return [event for event in events if isinstance(event, kind)]
