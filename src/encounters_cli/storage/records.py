@@ -100,7 +100,7 @@ class Draft:
 
 @dataclass
 class Filter:
-    """What `list`, `search` and (later) exports select. Times are aware datetimes; bounds inclusive/exclusive."""
+    """What `list`, `search` and (later) exports select. Aware datetimes: since inclusive, until exclusive."""
 
     limit: int | None = None
     since: datetime | None = None  # created_at >= since
