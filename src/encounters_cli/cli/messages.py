@@ -70,7 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.reflected": {"en": "reflected", "fi": "reflektoitu"},
     "status.logged": {"en": "logged", "fi": "kirjattu"},
     "kind.cornerstone": {"en": "cornerstone", "fi": "kulmakivi"},
-    "kind.lifeline": {"en": "lifeline", "fi": "elinehto"},
+    "kind.lifeline": {"en": "lifeline", "fi": "elämänlanka"},
     "kind.outcome": {"en": "outcome", "fi": "tulos"},
     "show.private": {"en": "private", "fi": "yksityinen"},
     "show.created": {"en": "created", "fi": "luotu"},
