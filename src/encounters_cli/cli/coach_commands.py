@@ -20,6 +20,7 @@ DomainOption = Annotated[
 ]
 PracticeOption = Annotated[str | None, typer.Option("--practice", "-p", help="Practice id, or 'none'.")]
 AnswersOption = Annotated[Path | None, typer.Option("--answers", "-a", help=ANSWERS_HELP)]
+PrivateOption = Annotated[bool, typer.Option("--private", help="Never include this entry in exports.")]
 
 
 def _conversation(shared: AppState, answers: Path | None, flow: str) -> Conversation:
@@ -37,6 +38,12 @@ def _conversation(shared: AppState, answers: Path | None, flow: str) -> Conversa
     from encounters_cli.cli.prompter import TerminalConversation
 
     return TerminalConversation(shared.catalogue, shared.lang)
+
+
+def _from_file(conversation: Conversation, key: str, given: object) -> object:
+    """A command-line value, else the same top-level key of an answers file."""
+    data = getattr(conversation, "data", None) or {}
+    return given if given not in (None, False) else data.get(key, given)
 
 
 def _finish(shared: AppState, conversation: Conversation, encounter_id: str) -> None:
@@ -58,13 +65,20 @@ def prepare(
     domain: DomainOption = None,
     practice: PracticeOption = None,
     answers: AnswersOption = None,
+    private: PrivateOption = False,
 ) -> None:
     """Two minutes before an encounter: intention, assumptions, power, voices, one practice to try."""
     from encounters_cli.coach import flows
 
     shared = state(ctx)
     conversation = _conversation(shared, answers, "prepare")
-    encounter = flows.prepare(shared.coach(), conversation, domain=domain, practice=practice)
+    encounter = flows.prepare(
+        shared.coach(),
+        conversation,
+        domain=domain,
+        practice=practice,
+        private=bool(_from_file(conversation, "private", private)),
+    )
     _finish(shared, conversation, encounter.id)
 
 
@@ -76,13 +90,20 @@ def reflect(
     ] = None,
     practice: PracticeOption = None,
     answers: AnswersOption = None,
+    private: PrivateOption = False,
 ) -> None:
     """Three minutes after: What? So what? Now what? Ends with one concrete next step."""
     from encounters_cli.coach import flows
 
     shared = state(ctx)
     conversation = _conversation(shared, answers, "reflect")
-    encounter = flows.reflect(shared.coach(), conversation, encounter_id=encounter_id, practice=practice)
+    encounter = flows.reflect(
+        shared.coach(),
+        conversation,
+        practice=practice,
+        encounter_id=_from_file(conversation, "encounter", encounter_id),
+        private=bool(_from_file(conversation, "private", private)),
+    )
     _finish(shared, conversation, encounter.id)
 
 
@@ -95,7 +116,7 @@ def log(
     domain: DomainOption = None,
     practice: PracticeOption = None,
     label: Annotated[str | None, typer.Option("--label", "-l", help="Kind of encounter; no names.")] = None,
-    private: Annotated[bool, typer.Option("--private", help="Never include this entry in exports.")] = False,
+    private: PrivateOption = False,
 ) -> None:
     """Capture an encounter in one step, no questions asked."""
     from encounters_cli.cli import render
@@ -151,6 +172,8 @@ def questions(
     for item in listing:
         if item["type"] == "scale":
             choices = f"{item['min']}–{item['max']}"
+        elif len(item.get("options") or []) > 9:
+            choices = f"one of {len(item['options'])} ids (--json lists them)"
         else:
             choices = ", ".join(item.get("options") or [])
         table.add_row(item["id"], item["type"], "yes" if item["required"] else "", choices, item["prompt"])

@@ -142,4 +142,4 @@ def tell_saved(console, event: EncounterSaved, catalogue: Catalogue, lang: str) 
     if event.flow == "reflect":
         console.print()
         console.print(render.reflection_summary(encounter, event.next_step, catalogue, lang))
-    console.print(Text(t(lang, f"saved.{event.flow}", id=encounter.short_id), style="green"))
+    console.print(Text(t(lang, f"saved.{event.flow}", id=encounter.short_id), style="green"), soft_wrap=True)

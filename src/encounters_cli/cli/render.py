@@ -111,12 +111,12 @@ def _about(encounter: Encounter) -> str:
 
 def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str) -> Table:
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column(t(lang, "col.id"), no_wrap=True)
-    table.add_column(t(lang, "col.when"), no_wrap=True)
+    table.add_column(t(lang, "col.id"), no_wrap=True, min_width=8)
+    table.add_column(t(lang, "col.when"), no_wrap=True, min_width=16)
     table.add_column(t(lang, "col.status"), no_wrap=True)
-    table.add_column(t(lang, "col.domain"))
-    table.add_column(t(lang, "col.values"))
-    table.add_column(t(lang, "col.about"), overflow="ellipsis", no_wrap=True, max_width=50)
+    table.add_column(t(lang, "col.domain"), min_width=8)
+    table.add_column(t(lang, "col.values"), min_width=8)
+    table.add_column(t(lang, "col.about"), overflow="ellipsis", no_wrap=True, min_width=16, ratio=1)
     for encounter in encounters:
         table.add_row(
             encounter.short_id,

@@ -113,6 +113,11 @@ def read_answers_file(path: Path) -> dict[str, Any]:
     if not isinstance(answers, dict):
         raise AnswerError(f"{path}: 'answers' must map question ids to answers")
     data["answers"] = {str(key): value for key, value in answers.items()}
+    if not isinstance(data.get("private", False), bool):
+        raise AnswerError(f"{path}: 'private' must be true or false")
+    for key in ("domain", "practice", "encounter", "label"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise AnswerError(f"{path}: '{key}' must be text")
     return data
 
 

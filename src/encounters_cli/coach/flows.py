@@ -285,7 +285,12 @@ def _keep_draft(coach: Coach, conversation: Conversation, progress: _Progress) -
 
 
 def prepare(
-    coach: Coach, conversation: Conversation, *, domain: str | None = None, practice: str | None = None
+    coach: Coach,
+    conversation: Conversation,
+    *,
+    domain: str | None = None,
+    practice: str | None = None,
+    private: bool = False,
 ) -> Encounter:
     """Reflection-for-action: choose domain and practice, answer the prepare set; save as 'prepared'."""
     progress = _offer_draft(coach, conversation, "prepare") or _Progress("prepare")
@@ -314,7 +319,7 @@ def prepare(
         domain=progress.domain,
         practices=[progress.practice] if progress.practice else [],
         label=_by_role(asked, progress, "label"),
-        private=bool(conversation_value(conversation, "private")),
+        private=private,
         answers=_answers(coach, progress, asked),
     )
     _save(coach, encounter, progress, new=True)
@@ -323,7 +328,12 @@ def prepare(
 
 
 def reflect(
-    coach: Coach, conversation: Conversation, *, encounter_id: str | None = None, practice: str | None = None
+    coach: Coach,
+    conversation: Conversation,
+    *,
+    encounter_id: str | None = None,
+    practice: str | None = None,
+    private: bool = False,
 ) -> Encounter:
     """Reflection-on-action: What? So what? Now what?; completes a prepared encounter or creates one."""
     progress = _offer_draft(coach, conversation, "reflect") or _Progress("reflect")
@@ -370,8 +380,7 @@ def reflect(
         rating = progress.answers.get(qid)
         if item.question.role == "rating" and rating is not None:
             encounter.ratings[item.question.rates] = rating
-    if conversation_value(conversation, "private"):
-        encounter.private = True
+    encounter.private = encounter.private or private
     encounter.answers = [a for a in encounter.answers if a.phase != "after"] + _answers(
         coach, progress, asked
     )
@@ -383,7 +392,7 @@ def reflect(
 def _encounter_to_reflect(
     coach: Coach, conversation: Conversation, progress: _Progress, encounter_id: str | None
 ) -> Encounter | None:
-    wanted = encounter_id or progress.encounter_id or conversation_value(conversation, "encounter")
+    wanted = encounter_id or progress.encounter_id
     if wanted and wanted != NEW:
         encounter = coach.store.get(wanted)
         if encounter.status != "prepared":
@@ -531,12 +540,6 @@ def describe_questions(catalogue: Catalogue, lang: str, set_id: str, practice_id
             item["rates"] = question.rates
         listing.append(item)
     return listing
-
-
-def conversation_value(conversation: Conversation, key: str) -> Any:
-    """Top-level settings an answers file may carry (private, encounter)."""
-    data = getattr(conversation, "data", None)
-    return data.get(key) if isinstance(data, dict) else None
 
 
 def _shorten(text: str, width: int) -> str:
