@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from encounters_cli import __version__
 from encounters_cli.cli.state import state
-from encounters_cli.errors import EncountersError, ExitCode
+from encounters_cli.errors import EncountersError, ExitCode, InterruptedFlow
 
 
 def _say_error(message: str) -> None:
@@ -44,6 +44,8 @@ class EncountersGroup(TyperGroup):
                 argv, prog_name or "encounters", complete_var, standalone_mode=False, **extra
             )
             code = result if isinstance(result, int) else ExitCode.OK
+        except InterruptedFlow as error:  # the flow has already said what it kept
+            code = error.exit_code
         except EncountersError as error:
             if debug:
                 raise

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "suggestions.title": {"en": "Practices for this encounter", "fi": "Harjoituksia tähän kohtaamiseen"},
+    "suggestions.title": {
+        "en": "Suggested practices: they serve the values your recent encounters touched least.",
+        "fi": "Ehdotetut harjoitukset vahvistavat arvoja, joita viimeaikaiset kohtaamisesi "
+        "ovat koskettaneet vähiten.",
+    },
     "suggestions.reason": {
         "en": "serves {values}: {count} of your last {window} encounters touched it",
         "fi": "vahvistaa: {values} – mukana {count}/{window} viimeaikaisessa kohtaamisessasi",
@@ -29,6 +33,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "prompt.multi": {
         "en": "Numbers or ids separated by commas.",
         "fi": "Numerot tai tunnisteet pilkuilla erotettuina.",
+    },
+    "prompt.more": {
+        "en": "  … and {count} more: type ? to see them all, or a practice id",
+        "fi": "  … ja {count} muuta: ? näyttää kaikki, tai kirjoita harjoituksen tunniste",
     },
     "prompt.yes_no": {"en": "y/n", "fi": "k/e"},
     "prompt.invalid": {"en": "Please try again: {error}", "fi": "Yritä uudelleen: {error}"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -32,6 +33,7 @@ class TerminalConversation:
         self.catalogue = catalogue
         self.lang = lang
         self.console = render.stderr_console()
+        self.reasons: dict[str, str] = {}  # practice id -> why it was suggested, shown beside the option
 
     # -- asking --------------------------------------------------------------------------------
 
@@ -50,8 +52,9 @@ class TerminalConversation:
 
     def _hint(self, asked: Asked) -> str:
         if asked.default is not None:
-            label = dict(asked.options).get(asked.default, str(asked.default))
-            return t(self.lang, "prompt.default", default=label)
+            ids = [option_id for option_id, _ in asked.options]
+            shown = ids.index(asked.default) + 1 if asked.default in ids else asked.default
+            return t(self.lang, "prompt.default", default=shown)
         return "" if asked.required else t(self.lang, "prompt.optional")
 
     def ask(self, asked: Asked) -> Any:
@@ -83,12 +86,19 @@ class TerminalConversation:
 
     def _show_choices(self, asked: Asked) -> None:
         if asked.type in ("choice", "multi_choice"):
-            for number, (option_id, label) in enumerate(asked.options, 1):
+            shown = asked.options[: asked.show_first] if asked.show_first else asked.options
+            for number, (option_id, label) in enumerate(shown, 1):
                 line = Text(f"  {number:>2}. ")
                 line.append(label)
-                if label != option_id:
+                if asked.show_ids and label != option_id:
                     line.append(f"  [{option_id}]", style="dim")
+                if asked.id == "practice" and option_id in self.reasons:
+                    line.append(f"\n      {self.reasons[option_id]}", style="dim")
                 self.console.print(line)
+            if len(shown) < len(asked.options):
+                self.console.print(
+                    Text(t(self.lang, "prompt.more", count=len(asked.options) - len(shown)), style="dim")
+                )
         elif asked.type == "scale":
             low, high = asked.question.min, asked.question.max
             anchors = "   ".join(f"{point} = {label}" for point, label in sorted(asked.anchors.items()))
@@ -100,6 +110,9 @@ class TerminalConversation:
         if not text:
             return asked.default
         if asked.type == "choice":
+            if text == "?" and asked.show_first:  # show the whole list
+                self._show_choices(replace(asked, show_first=None))
+                return self._interpret(asked, self._read())
             return self._option(asked, text)
         if asked.type == "multi_choice":
             return [self._option(asked, part.strip()) for part in text.split(",") if part.strip()]
@@ -120,7 +133,11 @@ class TerminalConversation:
         lang, catalogue, console = self.lang, self.catalogue, self.console
         if isinstance(event, SuggestionsShown):
             console.print()
-            console.print(render.suggestions(event.suggestions, catalogue, lang))
+            console.print(Text(t(lang, "suggestions.title"), style="bold"))
+            self.reasons = {
+                item.practice.id: render.suggestion_reason(item, catalogue, lang)
+                for item in event.suggestions
+            }
         elif isinstance(event, PracticeShown):
             console.print()
             console.print(render.practice_card(event.practice, catalogue, lang))

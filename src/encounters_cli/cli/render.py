@@ -82,21 +82,13 @@ def practice_card(practice: Practice, catalogue: Catalogue, lang: str, *, questi
     return Panel(body, title=Text(practice.title.get(lang), style="bold"), subtitle=practice.id, expand=False)
 
 
-def suggestions(items: list[Suggestion], catalogue: Catalogue, lang: str) -> Group:
-    lines = [Text(t(lang, "suggestions.title"), style="bold")]
-    for number, item in enumerate(items, 1):
-        values = _names(catalogue, "values", item.reason_values, lang)
-        count = item.counts.get(item.reason_values[0], 0) if item.reason_values else 0
-        reason = (
-            t(lang, "suggestions.reason", values=values, count=count, window=item.window)
-            if item.window
-            else t(lang, "suggestions.reason.empty", values=values)
-        )
-        line = Text(f" {number}. ")
-        line.append(item.practice.title.get(lang), style="bold")
-        line.append(f" — {reason}", style="dim")
-        lines.append(line)
-    return Group(*lines)
+def suggestion_reason(item: Suggestion, catalogue: Catalogue, lang: str) -> str:
+    """Why a practice is suggested: the least-attended values it serves, with the count behind it."""
+    values = _names(catalogue, "values", item.reason_values, lang)
+    if not item.window:
+        return t(lang, "suggestions.reason.empty", values=values)
+    count = item.counts.get(item.reason_values[0], 0) if item.reason_values else 0
+    return t(lang, "suggestions.reason", values=values, count=count, window=item.window)
 
 
 def _about(encounter: Encounter) -> str:

@@ -26,6 +26,8 @@ class Asked:
     options: list[tuple[str, str]] = field(default_factory=list)  # (id, label in the content language)
     default: Any = None
     anchors: dict[int, str] = field(default_factory=dict)
+    show_first: int | None = None  # a long option list: show these, accept all (by number or id)
+    show_ids: bool = True  # False where ids mean nothing to a person (encounter ids, draft actions)
 
     @property
     def type(self) -> str:

@@ -105,6 +105,8 @@ def _ask_choice(
     lang: str,
     options: list[tuple[str, str]],
     default: str | None = None,
+    show_first: int | None = None,
+    show_ids: bool = True,
 ) -> str | None:
     question = _flow_question(question_id, "choice", en, fi)
     asked = Asked(
@@ -114,6 +116,8 @@ def _ask_choice(
         prompt=question.prompt.get(lang),
         options=options,
         default=default,
+        show_first=show_first,
+        show_ids=show_ids,
     )
     return conversation.ask(asked)
 
@@ -142,6 +146,7 @@ def _offer_draft(coach: Coach, conversation: Conversation, flow: str) -> _Progre
             ("later", "keep it for later" if coach.lang == "en" else "säästä myöhemmäksi"),
         ],
         default="resume",
+        show_ids=False,
     )
     if choice == "discard":
         coach.store.delete_draft(draft.id)
@@ -180,24 +185,38 @@ def _choose_practice(
             return None
         catalogue.practice(given)
         return given
-    ordered: list[str] = []
+    none_label = "no practice this time" if coach.lang == "en" else "ei harjoitusta tällä kertaa"
+    suggested: list[str] = []
     if suggest_first:
         counts, window = recent_value_counts(coach.store)
         suggestions = suggest(catalogue, counts, window, domain)
         conversation.tell(SuggestionsShown(domain, suggestions))
-        ordered = [item.practice.id for item in suggestions]
-    ordered += [p.id for p in catalogue.practices_for_domain(domain) if p.id not in ordered]
-    options = [(pid, catalogue.practice(pid).title.get(coach.lang)) for pid in ordered]
-    options.append((NONE, "no practice this time" if coach.lang == "en" else "ei harjoitusta tällä kertaa"))
-    chosen = _ask_choice(
-        conversation,
-        "practice",
-        "Which practice will you try?",
-        "Minkä harjoituksen otat käyttöön?",
-        coach.lang,
-        options,
-        default=ordered[0] if suggest_first and ordered else None,
-    )
+        suggested = [item.practice.id for item in suggestions]
+    rest = [p.id for p in catalogue.practices_for_domain(domain) if p.id not in suggested]
+    options = [(pid, catalogue.practice(pid).title.get(coach.lang)) for pid in suggested]
+    options.append((NONE, none_label))
+    options += [(pid, catalogue.practice(pid).title.get(coach.lang)) for pid in rest]
+    if suggest_first:
+        chosen = _ask_choice(
+            conversation,
+            "practice",
+            "Which practice will you try?",
+            "Minkä harjoituksen otat käyttöön?",
+            coach.lang,
+            options,
+            default=suggested[0] if suggested else None,
+            show_first=len(suggested) + 1,  # the others stay reachable by number or id
+        )
+    else:
+        chosen = _ask_choice(
+            conversation,
+            "practice",
+            "Did you use one of the practices?",
+            "Käytitkö jotakin harjoitusta?",
+            coach.lang,
+            options,
+            default=NONE,
+        )
     return None if chosen in (None, NONE) else chosen
 
 
@@ -407,12 +426,13 @@ def _encounter_to_reflect(
     open_ones = coach.store.list(Filter(statuses=["prepared"], limit=9))
     if not open_ones:
         return None
+    intention_ids = {q.id for q in coach.catalogue.question_set("prepare").questions if q.role == "intention"}
     options = []
     for item in open_ones:
-        intention = next((a.answer for a in item.answers if a.question_id == "intention"), None) or ""
+        intention = next((a.answer for a in item.answers if a.question_id in intention_ids), None) or ""
         when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        summary = " · ".join(part for part in (item.label, intention) if part)
-        options.append((item.id, f"{when} · {_shorten(summary, 60)}"))
+        summary = " · ".join(str(part) for part in (item.label, intention) if part)
+        options.append((item.id, f"{when} · {item.short_id} · {_shorten(summary, 60)}"))
     options.append(
         (NEW, "a new encounter (not prepared)" if coach.lang == "en" else "uusi kohtaaminen (ei valmisteltu)")
     )
@@ -424,6 +444,7 @@ def _encounter_to_reflect(
         coach.lang,
         options,
         default=open_ones[0].id,
+        show_ids=False,
     )
     if chosen in (None, NEW):
         return None
