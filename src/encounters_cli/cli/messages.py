@@ -93,10 +93,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "edit.saved": {"en": "Saved changes to {id}.", "fi": "Muutokset tallennettu: {id}."},
     "edit.unchanged": {"en": "No changes.", "fi": "Ei muutoksia."},
     "check.ok": {"en": "{count} file(s) checked: valid.", "fi": "{count} tiedosto(a) tarkistettu: kunnossa."},
-    "open.waiting": {
-        "en": "{count} prepared encounter(s) older than a day wait for reflection: encounters reflect",
-        "fi": "{count} yli vuorokauden vanhaa valmistelua odottaa reflektointia: encounters reflect",
-    },
 }
 
 
