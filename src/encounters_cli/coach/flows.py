@@ -125,10 +125,16 @@ def _ask_choice(
 # --- shared steps ---------------------------------------------------------------------------------
 
 
-def _offer_draft(coach: Coach, conversation: Conversation, flow: str) -> _Progress | None:
+def _offer_draft(
+    coach: Coach, conversation: Conversation, flow: str, encounter_id: str | None = None
+) -> _Progress | None:
+    """Offer the latest draft of ``flow``; with ``encounter_id``, only a draft about that encounter."""
     if not conversation.interactive:
         return None
     drafts = coach.store.list_drafts(flow)
+    if encounter_id is not None:  # a draft about another encounter must not leak its answers into this one
+        wanted = None if encounter_id == NEW else encounter_id
+        drafts = [draft for draft in drafts if draft.data.get("encounter_id") == wanted]
     if not drafts:
         return None
     draft = drafts[0]
@@ -204,7 +210,8 @@ def _choose_practice(
             "Minkä harjoituksen otat käyttöön?",
             coach.lang,
             options,
-            default=suggested[0] if suggested else None,
+            # an answers file without 'practice' gets none: what it is asked must not hang on suggestions
+            default=suggested[0] if suggested and conversation.interactive else None,
             show_first=len(suggested) + 1,  # the others stay reachable by number or id
         )
     else:
@@ -293,6 +300,14 @@ def _by_role(asked_by_id: dict[str, Asked], progress: _Progress, role: str) -> A
     return None
 
 
+def _check_given(coach: Coach, domain: str | None, practice: str | None) -> None:
+    """Ids given on the command line fail before the first question, not after a minute of answers."""
+    if domain is not None:
+        coach.catalogue.domain(domain)
+    if practice not in (None, NONE):
+        coach.catalogue.practice(practice)
+
+
 def _keep_draft(coach: Coach, conversation: Conversation, progress: _Progress) -> None:
     if progress.started():
         draft = progress.to_draft(coach.lang)
@@ -312,6 +327,7 @@ def prepare(
     private: bool = False,
 ) -> Encounter:
     """Reflection-for-action: choose domain and practice, answer the prepare set; save as 'prepared'."""
+    _check_given(coach, domain, practice)
     progress = _offer_draft(coach, conversation, "prepare") or _Progress("prepare")
     try:
         progress.domain = progress.domain or _choose_domain(coach, conversation, domain)
@@ -355,7 +371,10 @@ def reflect(
     private: bool = False,
 ) -> Encounter:
     """Reflection-on-action: What? So what? Now what?; completes a prepared encounter or creates one."""
-    progress = _offer_draft(coach, conversation, "reflect") or _Progress("reflect")
+    _check_given(coach, None, practice)
+    if encounter_id and encounter_id != NEW:
+        encounter_id = coach.store.get(encounter_id).id  # a prefix names one encounter, or fails here
+    progress = _offer_draft(coach, conversation, "reflect", encounter_id) or _Progress("reflect")
     try:
         encounter = _encounter_to_reflect(coach, conversation, progress, encounter_id)
         if encounter is None:
