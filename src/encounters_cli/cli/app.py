@@ -57,8 +57,11 @@ class EncountersGroup(TyperGroup):
         except KeyboardInterrupt:
             code = ExitCode.INTERRUPTED
         except typer.TyperException as error:  # usage errors from the argument parser
-            command = getattr(getattr(error, "ctx", None), "command_path", None) or "encounters"
-            _say_error(f"{error.format_message()} (see '{command} --help')")
+            # A group run without a command has printed its help already; typer leaves the message
+            # empty, and an "error:" line with nothing after it would only confuse.
+            if error.format_message().strip():
+                command = getattr(getattr(error, "ctx", None), "command_path", None) or "encounters"
+                _say_error(f"{error.format_message()} (see '{command} --help')")
             code = getattr(error, "exit_code", ExitCode.USAGE)
         except BrokenPipeError:
             code = ExitCode.ERROR
