@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 ANSWERS_HELP = "Answer from a YAML or JSON file instead of a terminal (see 'encounters questions')."
 DomainOption = Annotated[
-    str | None, typer.Option("--domain", "-d", help="Domain id (see 'encounters paths').")
+    str | None, typer.Option("--domain", "-d", help="Domain id (see 'encounters domains').")
 ]
 PracticeOption = Annotated[str | None, typer.Option("--practice", "-p", help="Practice id, or 'none'.")]
 AnswersOption = Annotated[Path | None, typer.Option("--answers", "-a", help=ANSWERS_HELP)]

@@ -16,7 +16,10 @@ config_app = typer.Typer(
 )
 
 
-def paths(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def paths(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
     """Where the journal, the config and the practice folders are."""
     from encounters_cli.catalogue.loader import shipped_dirs
     from encounters_cli.storage import paths as storage_paths
