@@ -160,13 +160,15 @@ def check(
     from encounters_cli.catalogue.loader import check_paths
     from encounters_cli.cli import render
     from encounters_cli.cli.messages import t
-    from encounters_cli.errors import CatalogueError
+    from encounters_cli.errors import EncountersError
 
     problems = check_paths(paths)
     if problems:
         for problem in problems:
             sys.stderr.write(render.inert(problem) + "\n")
-        raise CatalogueError(problems)
+        # the problems are listed above; repeating the first one here would only add noise
+        count = len(problems)
+        raise EncountersError(f"{count} problem{'s' if count > 1 else ''} found")
     count = sum(
         1 if path.is_file() else sum(1 for f in path.rglob("*") if f.suffix in (".yaml", ".yml"))
         for path in paths
