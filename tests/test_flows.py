@@ -30,6 +30,7 @@ from encounters_cli.coach.conversation import (
 from encounters_cli.coach.flows import Coach
 from encounters_cli.errors import (
     AnswerError,
+    EncountersError,
     ExitCode,
     InterruptedFlow,
     NotFoundError,
@@ -370,8 +371,9 @@ def test_reflect_on_an_already_reflected_encounter_is_an_error(coach: Coach, sto
     flows.reflect(coach, ScriptedConversation(reflect_middle()), encounter_id=prepared.id)
     before = store.get(prepared.id)
 
-    with pytest.raises(UsageError, match="already reflected") as caught:
+    with pytest.raises(EncountersError, match="already reflected") as caught:
         flows.reflect(coach, ScriptedConversation({}), encounter_id=prepared.short_id)
+    assert caught.value.exit_code == ExitCode.ERROR
     assert f"encounters edit {prepared.short_id}" in str(caught.value)
     assert store.get(prepared.id).updated_at == before.updated_at
 
@@ -691,7 +693,7 @@ def test_an_answers_file_may_not_reflect_on_a_reflected_encounter(coach: Coach) 
     prepared = do_prepare(coach)
     flows.reflect(coach, ScriptedConversation(reflect_middle()), encounter_id=prepared.id)
     data = {"answers": {"what": "x", "so-what": "y", "next-step": "z"}}
-    with pytest.raises(UsageError, match="already reflected"):
+    with pytest.raises(EncountersError, match="already reflected"):
         flows.reflect(coach, AnswersFileConversation(data), encounter_id=prepared.id)
 
 

@@ -19,7 +19,7 @@ from encounters_cli.coach.conversation import (
     SuggestionsShown,
 )
 from encounters_cli.coach.suggest import recent_value_counts, suggest
-from encounters_cli.errors import AnswerError, InterruptedFlow, NotFoundError, UsageError
+from encounters_cli.errors import AnswerError, EncountersError, InterruptedFlow, NotFoundError
 from encounters_cli.storage.records import Answer, Draft, Encounter, Filter, utcnow
 
 if TYPE_CHECKING:
@@ -433,8 +433,8 @@ def _encounter_to_reflect(
     wanted = encounter_id or progress.encounter_id
     if wanted and wanted != NEW:
         encounter = coach.store.get(wanted)
-        if encounter.status != "prepared":
-            raise UsageError(
+        if encounter.status != "prepared":  # the journal's state, not the command line, is wrong: exit 1
+            raise EncountersError(
                 f"encounter {encounter.short_id} is already {encounter.status}; "
                 f"change it with 'encounters edit {encounter.short_id}'"
             )
