@@ -1,0 +1,282 @@
+"""End to end in a real pseudo-terminal: a person prepares, reflects, stops halfway and deletes.
+
+Every step waits for the prompt text before typing, as a person would; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from encounters_cli.catalogue.loader import load_catalogue
+from encounters_cli.catalogue.models import Catalogue, Question
+from encounters_cli.coach.answers import pick_wording
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
+
+TIMEOUT = 20
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def env(isolated_home: Path) -> dict[str, str]:
+    environment = dict(os.environ)  # carries ENCOUNTERS_HOME, HOME and LANG from the autouse fixture
+    environment.update(COLUMNS="100", LINES="50", TERM="dumb", NO_COLOR="1")
+    environment.pop("FORCE_COLOR", None)
+    return environment
+
+
+RUNNING: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left_behind() -> Iterator[None]:
+    """A failed expectation leaves its child waiting for input: end it with the test."""
+    yield
+    while RUNNING:
+        child = RUNNING.pop()
+        if child.isalive():
+            child.terminate(force=True)
+
+
+class Person:
+    """Someone at a terminal running one encounters command."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "encounters_cli", *args],
+            env=env,
+            encoding="utf-8",
+            timeout=TIMEOUT,
+            dimensions=(50, 100),
+        )
+        self.child.delaybeforesend = None  # we always wait for the prompt; no fixed pauses
+        RUNNING.append(self.child)
+
+    def sees(self, text: str) -> str:
+        """Wait until ``text`` is on screen; what came before it."""
+        self.child.expect_exact(text)
+        return self.child.before
+
+    def answers(self, question: str, *lines: str) -> str:
+        """Wait for the question and its input marker, type the first line, then any further lines."""
+        before = self.sees(question)
+        self.sees("> ")
+        self.child.sendline(lines[0] if lines else "")
+        for line in lines[1:]:
+            self.sees("… ")
+            self.child.sendline(line)
+        return before
+
+    def done(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        assert self.child.signalstatus is None
+        return self.child.exitstatus
+
+
+def journal(env: dict[str, str]) -> list[dict[str, Any]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "encounters_cli", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=TIMEOUT,
+    )
+    return json.loads(result.stdout)
+
+
+def wording(catalogue: Catalogue, set_id: str, question_id: str, turn: int, lang: str = "en") -> str:
+    """The start of a question as the coach words it this time (wordings rotate; lines wrap at 80)."""
+    question = next(q for q in catalogue.question_set(set_id).questions if q.id == question_id)
+    return pick_wording(question, lang, turn)[:30]
+
+
+def typed_answer(question: Question) -> tuple[str, ...]:
+    """What a person types for a practice's own question: something that fits its type."""
+    return {
+        "long_text": ("A line for the practice question.", ""),
+        "text": ("A short answer.",),
+        "yes_no": ("y",),
+        "choice": ("1",),
+        "multi_choice": ("1",),
+        "scale": ("3",),
+    }[question.type]
+
+
+def test_prepare_then_reflect_as_a_person_would(env: dict[str, str], catalogue: Catalogue) -> None:
+    person = Person(env, "prepare")
+    person.answers("Where is the encounter?", "6")  # Library, chosen by number
+    person.sees("Which practice will you try?")
+    person.child.expect(r"2\. (.+?)  \[([a-z0-9-]+)\]")
+    title, practice_id = person.child.match.group(1), person.child.match.group(2)
+    person.sees("a good place to start")  # every suggestion says why it is there
+    person.child.sendline("2")  # the second suggestion
+    person.sees(title)  # the practice card
+    person.sees("Steps")
+    person.answers("Give this encounter a short label", "counter visit about a form")
+    person.answers(wording(catalogue, "prepare", "intention", 0), "Line one.", "Line two.", "")
+    person.answers(wording(catalogue, "prepare", "assumptions", 0), "")
+    person.answers(wording(catalogue, "prepare", "power", 0), "The rules are mine to explain.", "")
+    person.answers(wording(catalogue, "prepare", "voice", 0), "")
+    person.answers("Which lifeline", "3")  # Knowledge
+    for question in catalogue.practice_questions(practice_id, "before"):
+        person.answers(question.prompt.en[:30], *typed_answer(question))
+    saved = person.sees("After the encounter, run: encounters reflect")
+    assert "Prepared encounter" in saved
+    assert person.done() == 0
+
+    [entry] = journal(env)
+    assert entry["status"] == "prepared"
+    assert entry["domain"] == "library"
+    assert entry["practices"] == [practice_id]
+
+    person = Person(env, "reflect")
+    person.sees("Which encounter are you reflecting on?")
+    options = person.sees("> ")
+    assert "counter visit about a form · Line one. Line two." in options  # the intention is shown
+    assert "a new encounter" in options
+    person.child.sendline("1")
+    person.answers(wording(catalogue, "reflect", "what", 1), "We went through the form.", "")
+    person.answers(wording(catalogue, "reflect", "feelings", 1), "")
+    person.answers(wording(catalogue, "reflect", "their-experience", 1), "They smiled at the end.", "")
+    person.answers(wording(catalogue, "reflect", "so-what", 1), "They chose where to start.", "")
+    for question in catalogue.practice_questions(practice_id, "after"):
+        person.answers(question.prompt.en[:30], *typed_answer(question))
+    person.answers("Which values did this encounter touch?", "4, 5")  # Trust, Knowledge
+    person.answers("My perception: how well was participation", "")
+    person.answers("My perception: how well was trust", "9")
+    person.answers("Please try again", "4")  # a typo is asked again, not saved
+    person.answers("My perception: how well was knowledge", "5")
+    person.answers("My perception: how fairly", "")
+    person.answers(wording(catalogue, "reflect", "next-step", 1), "Ask what they know first.")
+    summary = person.sees("Reflection ")
+    assert "Next step: Ask what they know first." in summary
+    assert person.done() == 0
+
+    [entry] = journal(env)
+    assert entry["status"] == "reflected"
+    assert entry["label"] == "counter visit about a form"
+    assert entry["values"] == ["trust", "knowledge"]
+    assert entry["ratings"] == {"trust": 4, "knowledge": 5}
+    answers = {answer["question_id"]: answer["answer"] for answer in entry["answers"]}
+    assert answers["intention"] == "Line one.\nLine two."
+    assert answers["power"] == "The rules are mine to explain."
+    assert answers["assumptions"] is None
+    assert answers["lifeline"] == "knowledge"
+    assert answers["what"] == "We went through the form."
+    assert answers["next-step"] == "Ask what they know first."
+    assert entry["answers"][-1]["question_id"] == "next-step"
+    assert {answer["phase"] for answer in entry["answers"]} == {"before", "after"}
+
+
+def test_prepare_in_finnish(env: dict[str, str], catalogue: Catalogue) -> None:
+    person = Person(env, "--lang", "fi", "prepare")
+    person.answers("Missä kohtaaminen tapahtuu?", "2")  # Koulu
+    person.sees("Minkä harjoituksen otat käyttöön?")
+    person.sees("ei harjoitusta tällä kertaa")
+    person.child.sendline("4")
+    person.answers("Anna kohtaamiselle lyhyt nimi", "vanhempaintapaaminen")
+    person.answers(
+        wording(catalogue, "prepare", "intention", 0, "fi"), "Sovitaan yhdessä seuraavat askeleet.", ""
+    )
+    person.answers(wording(catalogue, "prepare", "assumptions", 0, "fi"), "")
+    person.answers(wording(catalogue, "prepare", "power", 0, "fi"), "")
+    person.answers(wording(catalogue, "prepare", "voice", 0, "fi"), "Lapsen ääni.", "")
+    person.answers("Mihin elämänlankaan", "Luottamus")  # an option by its name works as well
+    assert "Valmistelu" in person.sees("tallennettu")
+    assert person.done() == 0
+
+    [entry] = journal(env)
+    assert entry["lang"] == "fi"
+    assert entry["domain"] == "school"
+    assert entry["practices"] == []
+    answers = {answer["question_id"]: answer for answer in entry["answers"]}
+    assert answers["intention"]["answer"] == "Sovitaan yhdessä seuraavat askeleet."
+    assert answers["intention"]["question"].startswith("Mitä haluat")
+    assert answers["lifeline"]["answer"] == "trust"
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "ctrl-d"])
+def test_stopping_halfway_keeps_a_draft_that_the_next_prepare_resumes(
+    env: dict[str, str], catalogue: Catalogue, stop: str
+) -> None:
+    person = Person(env, "prepare")
+    person.answers("Where is the encounter?", "6")
+    person.answers("Which practice will you try?", "4")  # no practice this time
+    person.answers("Give this encounter a short label", "phone call about opening hours")
+    person.answers(wording(catalogue, "prepare", "intention", 0), "Kept in the draft.", "")
+    person.sees(wording(catalogue, "prepare", "assumptions", 0))
+    person.sees("> ")
+    if stop == "ctrl-c":
+        person.child.sendintr()
+    else:
+        person.child.sendeof()
+    person.sees("kept as a draft")
+    assert person.done() == 130
+    assert journal(env) == []
+
+    person = Person(env, "prepare")
+    person.answers("You have an unfinished prepare (2 answers). Resume it?", "1")
+    person.sees("Resuming your draft.")
+    # the label and the intention are not asked again: the next question is the one interrupted
+    before = person.answers(wording(catalogue, "prepare", "assumptions", 0), "")
+    assert "Give this encounter a short label" not in before
+    assert "Where is the encounter?" not in before
+    person.answers(wording(catalogue, "prepare", "power", 0), "")
+    person.answers(wording(catalogue, "prepare", "voice", 0), "")
+    person.answers("Which lifeline", "")
+    person.sees("Prepared encounter")
+    assert person.done() == 0
+
+    [entry] = journal(env)
+    assert entry["domain"] == "library"
+    assert entry["label"] == "phone call about opening hours"
+    answers = {answer["question_id"]: answer["answer"] for answer in entry["answers"]}
+    assert answers["intention"] == "Kept in the draft."
+
+    person = Person(env, "prepare")  # the draft is gone once used
+    person.sees("Where is the encounter?")
+    person.child.sendintr()
+    assert person.done() == 130
+
+
+def test_delete_asks_first(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "encounters_cli", "log", "A note to delete."],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    [entry] = journal(env)
+    short = entry["id"][:8]
+
+    person = Person(env, "delete", short)
+    person.sees(f"Delete encounter {short}")
+    person.sees("[y/N]: ")
+    person.child.sendline("n")
+    person.sees("Nothing deleted.")
+    assert person.done() == 0
+    assert [item["id"] for item in journal(env)] == [entry["id"]]
+
+    person = Person(env, "delete", short)
+    person.sees("[y/N]: ")
+    person.child.sendline("y")
+    person.sees(f"Deleted {short}.")
+    assert person.done() == 0
+    assert journal(env) == []
