@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from typing import Any
 
 from encounters_cli.errors import AmbiguousIdError, JournalError, NotFoundError
 from encounters_cli.storage import migrations
-from encounters_cli.storage.paths import ensure_private_dir
+from encounters_cli.storage.paths import data_dir, ensure_private_dir
 from encounters_cli.storage.records import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
@@ -70,13 +71,14 @@ class Store:
     def open(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Store:
         """Open (creating if needed) the journal at ``path`` and bring its schema up to date.
 
-        The folder is made 0700 and the file 0600 before SQLite touches it, because SQLite would
-        create it with the umask's permissions. A file that is not an encounters journal is refused
-        untouched: we never repair or overwrite what might be someone's only copy.
+        The file is made 0600 before SQLite touches it, because SQLite would create it with the
+        umask's permissions; a folder we create (or our own data folder) is made 0700. A file that
+        is not an encounters journal is refused untouched: we never repair or overwrite what might
+        be someone's only copy.
         """
         path = Path(path)
         try:
-            ensure_private_dir(path.parent)
+            _prepare_folder(path.parent)
         except OSError as exc:
             raise JournalError(
                 f"cannot create the folder {path.parent}: {exc.strerror or exc}; check its permissions"
@@ -93,7 +95,7 @@ class Store:
                 migrations.check(conn, path=str(path))
                 conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
                 conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                _use_wal(conn, busy_timeout)
                 migrations.migrate(conn, path=str(path))
         except BaseException:
             conn.close()
@@ -319,13 +321,9 @@ class Store:
             rows = self._conn.execute(sql, [HIGHLIGHT_START, HIGHLIGHT_END, match, *params, limit]).fetchall()
             encounters = self._load([row[:9] for row in rows])
         return [
-            SearchHit(encounter=encounter, score=-float(row[9]), snippet=self._unseal_snippet(row[10]))
+            SearchHit(encounter=encounter, score=-float(row[9]), snippet=row[10] or "")
             for encounter, row in zip(encounters, rows, strict=True)
         ]
-
-    def _unseal_snippet(self, text: str | None) -> str:
-        # The index holds unsealed text today, so its snippets are plain; kept as a seam for encryption.
-        return text or ""
 
     def value_counts(self, since: datetime | None, statuses: Sequence[str]) -> dict[str, int]:
         """For each value: how many encounters of these statuses (empty: any), created since then, carry it.
@@ -547,6 +545,30 @@ def searchable_text(answers: Sequence[Answer]) -> str:
     return "\n".join(part for part in parts if part.strip())
 
 
+def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch the file to WAL (readers never block the writer), waiting out other processes doing the same.
+
+    SQLite answers a journal-mode change with SQLITE_BUSY at once, without its busy handler, while
+    another connection holds the file; that happens when several processes open a new journal
+    together. So we retry until ``busy_timeout``. A journal already in WAL (every open after the
+    first) needs no change and takes no lock.
+    """
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or "locked" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
 def _parse_time(text: str) -> datetime:
     """Read back what ``records.to_iso`` wrote, ~20x faster than ``records.from_iso``'s strptime.
 
@@ -555,6 +577,17 @@ def _parse_time(text: str) -> datetime:
     if text.endswith("Z"):
         return datetime.fromisoformat(text[:-1]).replace(tzinfo=timezone.utc)
     return from_iso(text)
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Create a missing folder 0700; tighten an existing one only if it is our own data folder.
+
+    A folder named with ``--journal`` (say ~/Documents, or the current folder) belongs to the user:
+    making it 0700 would surprise them, and the journal file in it is 0600 anyway.
+    """
+    if folder.exists() and folder.resolve() != data_dir().resolve():
+        return
+    ensure_private_dir(folder)
 
 
 def _prepare_file(path: Path) -> None:
