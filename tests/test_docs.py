@@ -40,15 +40,18 @@ def test_quick_start_is_two_commands() -> None:
     assert block is not None
     lines = [line for line in block.group(1).splitlines() if line.strip()]
     assert len(lines) == 2
-    assert "pip install" in lines[0] and "encounters prepare" in lines[0]
+    assert "pip install" in lines[0]
+    assert "encounters prepare" in lines[0]
     assert "pytest" in lines[1]
 
 
 def test_ci_runs_the_readme_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     section = README.split("## Quick start", 1)[1]
-    assert "pip install --quiet -e '.[test]'" in ci and "pip install -e '.[test]'" in section
-    assert ".venv/bin/python -m pytest" in ci and ".venv/bin/python -m pytest" in section
+    assert "pip install --quiet -e '.[test]'" in ci
+    assert "pip install -e '.[test]'" in section
+    assert ".venv/bin/python -m pytest" in ci
+    assert ".venv/bin/python -m pytest" in section
 
 
 def test_every_runtime_dependency_is_justified() -> None:
