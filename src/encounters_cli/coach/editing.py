@@ -41,13 +41,30 @@ def to_yaml(encounter: Encounter) -> str:
     for answer in encounter.answers:
         for question_line in answer.question.splitlines() or [""]:
             lines.append(f"  # {question_line}")
-        value = answer.answer
-        if isinstance(value, str) and "\n" in value:
-            block = "\n".join(f"    {line}" if line else "" for line in value.split("\n"))
-            lines.append(f"  {answer.question_id}: |-\n{block}")
-        else:
-            lines.append(f"  {dump({answer.question_id: value})}")
+        lines.extend(f"  {line}" if line else "" for line in _answer_lines(answer.question_id, answer.answer))
     return "\n".join(lines) + "\n"
+
+
+def _answer_lines(question_id: str, value: Any) -> list[str]:
+    """One answer as block YAML: multi-line text as a literal block, so it reads as it was written.
+
+    Block style throughout: with flow style, ``{intention: ...}`` entries under ``answers:`` would not
+    parse back. A literal block cannot hold every string (control characters, a first line that
+    starts with a space, a trailing newline), so it is used only when it reads back exactly.
+    """
+    import yaml
+
+    if isinstance(value, str) and "\n" in value:
+        block = [f"{question_id}: |-", *(f"  {line}" if line else "" for line in value.split("\n"))]
+        try:
+            if yaml.safe_load("\n".join(block)) == {question_id: value}:
+                return block
+        except yaml.YAMLError:
+            pass  # not representable as a literal block: the quoted form below always is
+    text = yaml.safe_dump(
+        {question_id: value}, allow_unicode=True, default_flow_style=False, sort_keys=False, width=1 << 30
+    )
+    return text.rstrip("\n").split("\n")
 
 
 def apply_edit(coach: Coach, encounter: Encounter, text: str) -> bool:
