@@ -521,6 +521,7 @@ changes = {
     "rating": ("ratings: {}", "ratings: {trust: 9}"),
     "value": ("values: [trust]", "values: [kindness]"),
     "same": ("", ""),
+    "intention": ("The visitor understands each part of the form.", "They know what happens next."),
 }
 old, new = changes[mode]
 assert old in text, text
@@ -552,6 +553,16 @@ def test_edit_saves_a_changed_answer(journal: Store, editor: Any) -> None:
     edited_path, mode = editor.log.read_text(encoding="utf-8").splitlines()
     assert mode == "0o600"
     assert not Path(edited_path).exists()
+
+
+def test_edit_an_answer_of_a_prepared_encounter(tmp_path: Path, editor: Any) -> None:
+    encounter_id = ok("prepare", "--answers", str(write(tmp_path / "p.yaml", PREPARE_ANSWERS))).stdout.strip()
+    ok("edit", encounter_id[:6], env=editor("intention"))
+    [entry] = listed()
+    answers = {answer["question_id"]: answer["answer"] for answer in entry["answers"]}
+    assert answers["intention"] == "They know what happens next."
+    assert answers["explain-the-why.reasons"] == "Why proof of income is needed."
+    assert entry["label"] == "help with a benefit form at the counter"
 
 
 def test_edit_without_changes(journal: Store, editor: Any) -> None:
