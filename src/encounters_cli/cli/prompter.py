@@ -89,7 +89,7 @@ class TerminalConversation:
             shown = asked.options[: asked.show_first] if asked.show_first else asked.options
             for number, (option_id, label) in enumerate(shown, 1):
                 line = Text(f"  {number:>2}. ")
-                line.append(label)
+                line.append(render.inert(label))  # labels can hold typed text (an encounter's intention)
                 if asked.show_ids and label != option_id:
                     line.append(f"  [{option_id}]", style="dim")
                 if asked.id == "practice" and option_id in self.reasons:
