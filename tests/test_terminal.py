@@ -255,6 +255,30 @@ def test_stopping_halfway_keeps_a_draft_that_the_next_prepare_resumes(
     assert person.done() == 130
 
 
+def test_typed_text_reaches_the_terminal_inert(env: dict[str, str], tmp_path: Path) -> None:
+    """Escape sequences in a label or an intention are shown as text, never sent to the terminal."""
+    answers = tmp_path / "prepare.json"
+    answers.write_text(
+        json.dumps({"answers": {"label": "[bold]lbl[/bold]\x1b[31m", "intention": "go \x1b[2J here"}}),
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "encounters_cli", "prepare", "--answers", str(answers)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    person = Person(env, "reflect")
+    person.sees("Which encounter are you reflecting on?")
+    options = person.sees("> ")
+    assert "[bold]lbl[/bold]\\x1b[31m" in options
+    assert "go \\x1b[2J here" in options
+    assert "\x1b" not in options
+    person.child.sendintr()
+    assert person.done() == 130
+
+
 def test_delete_asks_first(env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "encounters_cli", "log", "A note to delete."],
