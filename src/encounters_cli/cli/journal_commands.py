@@ -177,7 +177,9 @@ def delete(
         question = t(
             lang, "delete.confirm", id=encounter.short_id, when=render.local_time(encounter.created_at)
         )
-        if not typer.confirm(question, default=False, err=True):
+        from encounters_cli.cli.prompter import confirm
+
+        if not confirm(question, lang):
             render.stderr_console().print(t(lang, "delete.kept"))
             return
     shared.store.delete(encounter.id)

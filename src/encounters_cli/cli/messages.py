@@ -39,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "  … ja {count} muuta: ? näyttää kaikki, tai kirjoita harjoituksen tunniste",
     },
     "prompt.yes_no": {"en": "y/n", "fi": "k/e"},
+    "prompt.confirm": {"en": "[y/N]", "fi": "[k/E]"},
     "prompt.invalid": {"en": "Please try again: {error}", "fi": "Yritä uudelleen: {error}"},
     "saved.prepare": {
         "en": "Prepared encounter {id} saved. After the encounter, run: encounters reflect {id}",

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from encounters_cli.cli import render
 from encounters_cli.cli.messages import t
+from encounters_cli.coach.answers import NO, YES
 from encounters_cli.coach.conversation import (
     DraftResumed,
     DraftSaved,
@@ -151,6 +152,26 @@ class TerminalConversation:
 
     def finish(self) -> None:
         return None
+
+
+def confirm(question: str, lang: str) -> bool:
+    """A yes/no question on stderr where Enter and end of input mean no; 'k'/'kyllä' count as yes.
+
+    Not typer.confirm: that one only takes y/n and answers a Finnish 'k' with an English error.
+    """
+    console = render.stderr_console()
+    while True:
+        console.print(Text(f"{question} {t(lang, 'prompt.confirm')} "), end="")
+        try:
+            word = input().strip().lower()
+        except EOFError:
+            console.print()
+            return False
+        if not word or word in NO:
+            return False
+        if word in YES:
+            return True
+        console.print(Text(t(lang, "prompt.invalid", error=t(lang, "prompt.yes_no")), style="yellow"))
 
 
 def tell_saved(console, event: EncounterSaved, catalogue: Catalogue, lang: str) -> None:
