@@ -292,15 +292,63 @@ def test_delete_asks_first(env: dict[str, str]) -> None:
 
     person = Person(env, "delete", short)
     person.sees(f"Delete encounter {short}")
-    person.sees("[y/N]: ")
+    person.sees("[y/N] ")
     person.child.sendline("n")
     person.sees("Nothing deleted.")
     assert person.done() == 0
     assert [item["id"] for item in journal(env)] == [entry["id"]]
 
     person = Person(env, "delete", short)
-    person.sees("[y/N]: ")
+    person.sees("[y/N] ")
     person.child.sendline("y")
     person.sees(f"Deleted {short}.")
     assert person.done() == 0
     assert journal(env) == []
+
+
+def test_delete_asks_first_in_finnish(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "encounters_cli", "log", "Poistettava merkintä."],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    [entry] = journal(env)
+    short = entry["id"][:8]
+
+    person = Person(env, "--lang", "fi", "delete", short)
+    person.sees(f"Poistetaanko kohtaaminen {short}")
+    person.sees("[k/E] ")
+    person.child.sendline("e")
+    person.sees("Mitään ei poistettu.")
+    assert person.done() == 0
+    assert len(journal(env)) == 1
+
+    person = Person(env, "--lang", "fi", "delete", short)
+    person.sees("[k/E] ")
+    person.child.sendline("kyllä")
+    person.sees(f"Poistettu {short}.")
+    assert person.done() == 0
+    assert journal(env) == []
+
+
+def test_delete_takes_enter_or_end_of_input_as_no(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "encounters_cli", "log", "A note to keep."],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    [entry] = journal(env)
+    for keys in ("\r", None):
+        person = Person(env, "delete", entry["id"][:8])
+        person.sees("[y/N] ")
+        if keys is None:
+            person.child.sendeof()
+        else:
+            person.child.send(keys)
+        person.sees("Nothing deleted.")
+        assert person.done() == 0
+    assert len(journal(env)) == 1
