@@ -35,12 +35,14 @@ def literal(text: str | None, style: str = "") -> Text:
     return Text(inert(text), style=style)
 
 
+# No markup or emoji codes in any plain string we print: table cells and messages carry catalogue
+# text from trainers' packs and ids, where '[team]' or ':ok:' must stay as written.
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def local_time(encounter_time) -> str:
