@@ -791,3 +791,35 @@ def test_markup_and_escapes_in_user_text_are_shown_literally(journal: Store) -> 
 def test_markup_in_an_error_message_is_shown_literally() -> None:
     line = fails(1, "show", "[red]beef[/red]")
     assert "[red]beef[/red]" in line
+
+
+def test_brackets_in_a_trainers_pack_are_shown_literally(tmp_path: Path, journal: Store) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        textwrap.dedent(
+            """\
+            domains:
+              - id: youth-work
+                name: {en: "Youth [work]", fi: "Nuoriso[työ]"}
+            practices:
+              - id: team-check
+                title: {en: "Ask [team] first [bold]now[/bold] :thumbs_up:", fi: "Kysy [tiimi] ensin"}
+                summary: {en: S, fi: S}
+                why: {en: W, fi: W}
+                steps: [{en: a, fi: a}, {en: b, fi: b}]
+                values: [trust]
+                domains: all
+                before: [{id: q, type: text, prompt: {en: "Q [x]?", fi: "K [x]?"}}]
+                after: [{id: q, type: text, prompt: {en: "Q?", fi: "K?"}}]
+            """
+        ),
+        encoding="utf-8",
+    )
+    env = {"ENCOUNTERS_PRACTICES": str(pack)}
+    assert "Ask [team] first [bold]now[/bold] :thumbs_up:" in ok("practices", "list", env=env).stdout
+    assert "Ask [team] first [bold]now[/bold]" in ok("practices", "search", "team", env=env).stdout
+    assert "Q [x]?" in ok("questions", "prepare", "-p", "team-check", env=env).stdout
+    assert "Youth [work]" in ok("domains", env=env).stdout
+    seed(journal, domain="youth-work")
+    assert "Youth [work]" in ok("list", env=env).stdout
