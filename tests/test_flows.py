@@ -334,6 +334,14 @@ def test_reflect_completes_a_prepared_encounter(coach: Coach, store: Store) -> N
     assert shown.practice.id == "explain-the-why"
 
 
+def test_reflect_asks_for_a_label_when_the_preparation_had_none(coach: Coach, store: Store) -> None:
+    prepared = do_prepare(coach, label=None)
+    conversation = ScriptedConversation(reflect_middle(label="phone call about a bill"))
+    flows.reflect(coach, conversation, encounter_id=prepared.id)
+    assert conversation.asked[0] == "label"
+    assert store.get(prepared.id).label == "phone call about a bill"
+
+
 def test_reflect_by_id_prefix_does_not_ask_which_encounter(coach: Coach, store: Store) -> None:
     prepared = do_prepare(coach)
     conversation = ScriptedConversation(reflect_middle())
@@ -405,12 +413,11 @@ def test_an_interrupted_prepare_keeps_a_draft_and_resumes_it(
     assert [event.draft.id for event in first.told(DraftSaved)] == [draft.id]
 
     # the answers so far are not asked again
-    second = Recording({"draft": "resume", **{k: script[k] for k in ("assumptions", "power", "voice")}})
-    second.script["lifeline"] = "trust"
+    rest = {key: script[key] for key in ("assumptions", "power", "voice")}
+    second = Recording({"draft": "resume", **rest, "lifeline": "trust"})
     encounter = flows.prepare(coach, second)
     assert second.asked == ["draft", "assumptions", "power", "voice", "lifeline"]
-    assert "1 answers" not in second.questions["draft"].prompt
-    assert "2 answers" in second.questions["draft"].prompt
+    assert "(2 answers)" in second.questions["draft"].prompt
     assert second.told(DraftResumed)
     stored = store.get(encounter.id)
     assert stored.domain == "library"
