@@ -233,6 +233,20 @@ def test_unknown_value_id_lists_the_known_ones(shipped: list[Path], tmp_path: Pa
     )
 
 
+def test_a_practice_with_other_problems_still_has_its_references_checked(
+    shipped: list[Path], tmp_path: Path
+) -> None:
+    text = PACK.replace("values: [equality, knowledge]", "values: [equality, trst]").replace(
+        "title: {en: Ask first, fi: Kysy ensin}", "title: {en: Ask first}"
+    )
+    problems = problems_for(tmp_path, "refs.yaml", text)
+    assert len(problems) == 2
+    assert "practices[1].title.fi: missing Finnish translation" in problems[0]
+    assert problems[1].endswith(
+        "practices[1].values[1]: unknown value id 'trst' (expected one of: equality, trust, knowledge)"
+    )
+
+
 def test_unknown_domain_and_rates_are_located(shipped: list[Path], tmp_path: Path) -> None:
     text = (
         PACK.replace("domains: [school]", "domains: [school, moon]")

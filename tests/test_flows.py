@@ -452,6 +452,18 @@ def test_a_draft_kept_for_later_survives_a_fresh_prepare(coach: Coach, store: St
     assert [kept.id for kept in store.list_drafts("prepare")] == [draft.id]
 
 
+def test_end_of_input_at_the_draft_question_leaves_the_draft_as_it_was(coach: Coach, store: Store) -> None:
+    with pytest.raises(InterruptedFlow):
+        flows.prepare(coach, ScriptedConversation({"domain": "school", "practice": KeyboardInterrupt}))
+    [draft] = store.list_drafts("prepare")
+
+    with pytest.raises(InterruptedFlow) as caught:
+        flows.prepare(coach, ScriptedConversation({"draft": EOFError}))
+    assert caught.value.exit_code == ExitCode.INTERRUPTED
+    assert [kept.data for kept in store.list_drafts("prepare")] == [draft.data]
+    assert store.count(Filter()) == 0
+
+
 def test_an_interrupt_before_any_answer_keeps_no_draft(coach: Coach, store: Store) -> None:
     with pytest.raises(InterruptedFlow):
         flows.prepare(coach, ScriptedConversation({"domain": KeyboardInterrupt}))

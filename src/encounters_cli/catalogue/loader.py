@@ -145,6 +145,8 @@ class _Reader:
         self.digest = hashlib.sha256()
         self.combined: dict[str, dict[str, _Entry]] = {kind: {} for kind in KINDS}
         self.broken: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        # practices that failed validation, kept raw so their references are still checked
+        self.broken_practices: list[tuple[_Source, int, dict[str, Any]]] = []
         self.fallback_display = ""
 
     # problems
@@ -308,6 +310,8 @@ class _Reader:
                 if index in failed[kind]:
                     if isinstance(item, dict) and isinstance(item.get("id"), str):
                         self.broken[kind].add(item["id"])
+                    if kind == "practices" and isinstance(item, dict):
+                        self.broken_practices.append((source, index, item))
                     continue
                 entries.append(_Entry(kind, KIND_MODELS[kind].model_validate(item), source, index))
         return entries
@@ -315,29 +319,38 @@ class _Reader:
     # checks on the combined catalogue
 
     def check_references(self) -> None:
-        values = self.combined["values"]
-        domains = self.combined["domains"]
         for entry in self.combined["practices"].values():
             practice: Practice = entry.model
-            for index, value_id in enumerate(practice.values):
-                if value_id not in values and value_id not in self.broken["values"]:
-                    self.add_at(
-                        entry.source,
-                        ("practices", entry.index, "values", index),
-                        f"unknown value id {value_id!r} ({_expected(values)})",
-                    )
-            if isinstance(practice.domains, list):
-                for index, domain_id in enumerate(practice.domains):
-                    if domain_id not in domains and domain_id not in self.broken["domains"]:
-                        self.add_at(
-                            entry.source,
-                            ("practices", entry.index, "domains", index),
-                            f"unknown domain id {domain_id!r} ({_expected(domains, extra='all')})",
-                        )
+            self.check_practice_references(entry.source, entry.index, practice.values, practice.domains)
             for phase in ("before", "after"):
                 self.check_rates(entry, (phase,), getattr(practice, phase))
+        for source, index, raw in self.broken_practices:
+            self.check_practice_references(source, index, raw.get("values"), raw.get("domains"))
         for entry in self.combined["question_sets"].values():
             self.check_rates(entry, ("questions",), entry.model.questions)
+
+    def check_practice_references(self, source: _Source, index: int, value_ids: Any, domain_ids: Any) -> None:
+        """Unknown value and domain ids of one practice (raw lists too, for a practice that failed)."""
+        values = self.combined["values"]
+        domains = self.combined["domains"]
+        for position, value_id in enumerate(value_ids if isinstance(value_ids, list) else []):
+            if isinstance(value_id, str) and value_id not in values and value_id not in self.broken["values"]:
+                self.add_at(
+                    source,
+                    ("practices", index, "values", position),
+                    f"unknown value id {value_id!r} ({_expected(values)})",
+                )
+        for position, domain_id in enumerate(domain_ids if isinstance(domain_ids, list) else []):
+            if (
+                isinstance(domain_id, str)
+                and domain_id not in domains
+                and domain_id not in self.broken["domains"]
+            ):
+                self.add_at(
+                    source,
+                    ("practices", index, "domains", position),
+                    f"unknown domain id {domain_id!r} ({_expected(domains, extra='all')})",
+                )
 
     def check_rates(self, entry: _Entry, field_loc: tuple[str, ...], questions: list[Question]) -> None:
         values = self.combined["values"]

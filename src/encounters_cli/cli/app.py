@@ -51,8 +51,8 @@ class EncountersGroup(TyperGroup):
                 raise
             _say_error(error.message)
             code = error.exit_code
-        except typer.Abort:
-            _say_error("aborted")
+        except typer.Abort:  # end of input at a prompt: the person left, nothing went wrong
+            sys.stderr.write("\n")
             code = ExitCode.INTERRUPTED
         except KeyboardInterrupt:
             code = ExitCode.INTERRUPTED

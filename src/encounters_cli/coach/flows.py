@@ -125,21 +125,8 @@ def _ask_choice(
 # --- shared steps ---------------------------------------------------------------------------------
 
 
-def _offer_draft(
-    coach: Coach, conversation: Conversation, flow: str, encounter_id: str | None = None
-) -> _Progress | None:
-    """Offer the latest draft of ``flow``; with ``encounter_id``, only a draft about that encounter."""
-    if not conversation.interactive:
-        return None
-    drafts = coach.store.list_drafts(flow)
-    if encounter_id is not None:  # a draft about another encounter must not leak its answers into this one
-        wanted = None if encounter_id == NEW else encounter_id
-        drafts = [draft for draft in drafts if draft.data.get("encounter_id") == wanted]
-    if not drafts:
-        return None
-    draft = drafts[0]
-    answered = len(draft.data.get("answers") or {})
-    choice = _ask_choice(
+def _ask_draft_action(coach: Coach, conversation: Conversation, flow: str, answered: int) -> str | None:
+    return _ask_choice(
         conversation,
         "draft",
         f"You have an unfinished {flow} ({answered} answers). Resume it?",
@@ -154,6 +141,26 @@ def _offer_draft(
         default="resume",
         show_ids=False,
     )
+
+
+def _offer_draft(
+    coach: Coach, conversation: Conversation, flow: str, encounter_id: str | None = None
+) -> _Progress | None:
+    """Offer the latest draft of ``flow``; with ``encounter_id``, only a draft about that encounter."""
+    if not conversation.interactive:
+        return None
+    drafts = coach.store.list_drafts(flow)
+    if encounter_id is not None:  # a draft about another encounter must not leak its answers into this one
+        wanted = None if encounter_id == NEW else encounter_id
+        drafts = [draft for draft in drafts if draft.data.get("encounter_id") == wanted]
+    if not drafts:
+        return None
+    draft = drafts[0]
+    answered = len(draft.data.get("answers") or {})
+    try:
+        choice = _ask_draft_action(coach, conversation, flow, answered)
+    except (KeyboardInterrupt, EOFError) as stop:  # nothing new to keep: the draft stays as it was
+        raise InterruptedFlow("stopped; the draft is kept") from stop
     if choice == "discard":
         coach.store.delete_draft(draft.id)
         return None
