@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,13 +23,15 @@ AnswersOption = Annotated[Path | None, typer.Option("--answers", "-a", help=ANSW
 PrivateOption = Annotated[bool, typer.Option("--private", help="Never include this entry in exports.")]
 
 
-def _conversation(shared: AppState, answers: Path | None, flow: str) -> Conversation:
+def _conversation(shared: AppState, answers: Path | None, flow: str) -> tuple[Conversation, dict[str, Any]]:
+    """Who answers: the answers file (with its top-level settings) or the person at the terminal."""
     from encounters_cli.errors import NoTerminalError
 
     if answers is not None:
         from encounters_cli.coach.conversation import AnswersFileConversation, read_answers_file
 
-        return AnswersFileConversation(read_answers_file(answers), source=str(answers))
+        data = read_answers_file(answers)
+        return AnswersFileConversation(data, source=str(answers)), data
     if not stdin_is_terminal():
         raise NoTerminalError(
             f"'{flow}' asks questions but input is not a terminal: give the answers with --answers FILE "
@@ -37,24 +39,18 @@ def _conversation(shared: AppState, answers: Path | None, flow: str) -> Conversa
         )
     from encounters_cli.cli.prompter import TerminalConversation
 
-    return TerminalConversation(shared.catalogue, shared.lang)
-
-
-def _from_file(conversation: Conversation, key: str, given: object) -> object:
-    """A command-line value, else the same top-level key of an answers file."""
-    data = getattr(conversation, "data", None) or {}
-    return given if given not in (None, False) else data.get(key, given)
+    return TerminalConversation(shared.catalogue, shared.lang), {}
 
 
 def _finish(shared: AppState, conversation: Conversation, encounter_id: str) -> None:
     """Closing words for answers-file runs (a terminal run has said them already); the id on stdout."""
-    from encounters_cli.coach.conversation import EncounterSaved, only
+    from encounters_cli.coach.conversation import AnswersFileConversation, EncounterSaved, only
 
-    if not conversation.interactive:
+    if isinstance(conversation, AnswersFileConversation):
         from encounters_cli.cli import render
         from encounters_cli.cli.prompter import tell_saved
 
-        for event in only(getattr(conversation, "events", []), EncounterSaved):
+        for event in only(conversation.events, EncounterSaved):
             tell_saved(render.stderr_console(), event, shared.catalogue, shared.lang)
     if not sys.stdout.isatty():
         sys.stdout.write(encounter_id + "\n")
@@ -71,13 +67,13 @@ def prepare(
     from encounters_cli.coach import flows
 
     shared = state(ctx)
-    conversation = _conversation(shared, answers, "prepare")
+    conversation, settings = _conversation(shared, answers, "prepare")
     encounter = flows.prepare(
         shared.coach(),
         conversation,
         domain=domain,
         practice=practice,
-        private=bool(_from_file(conversation, "private", private)),
+        private=private or settings.get("private", False),
     )
     _finish(shared, conversation, encounter.id)
 
@@ -96,13 +92,13 @@ def reflect(
     from encounters_cli.coach import flows
 
     shared = state(ctx)
-    conversation = _conversation(shared, answers, "reflect")
+    conversation, settings = _conversation(shared, answers, "reflect")
     encounter = flows.reflect(
         shared.coach(),
         conversation,
         practice=practice,
-        encounter_id=_from_file(conversation, "encounter", encounter_id),
-        private=bool(_from_file(conversation, "private", private)),
+        encounter_id=encounter_id or settings.get("encounter"),
+        private=private or settings.get("private", False),
     )
     _finish(shared, conversation, encounter.id)
 
