@@ -197,7 +197,9 @@ def test_prepare_in_finnish(env: dict[str, str], catalogue: Catalogue) -> None:
     person.answers(wording(catalogue, "prepare", "assumptions", 0, "fi"), "")
     person.answers(wording(catalogue, "prepare", "power", 0, "fi"), "")
     person.answers(wording(catalogue, "prepare", "voice", 0, "fi"), "Lapsen ääni.", "")
-    person.answers("Mihin elämänlankaan", "Luottamus")  # an option by its name works as well
+    person.answers("Mihin elämänlankaan", "luotto")
+    person.sees("Yritä uudelleen: 'luotto' ei ole vaihtoehdoissa")  # re-asked in the person's language
+    person.child.sendline("Luottamus")  # an option by its name works as well
     assert "Valmistelu" in person.sees("tallennettu")
     assert person.done() == 0
 

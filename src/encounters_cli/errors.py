@@ -63,7 +63,15 @@ class AmbiguousIdError(EncountersError):
 
 
 class AnswerError(EncountersError):
-    """An answer (typed, from an answers file or from an edit) does not fit its question."""
+    """An answer (typed, from an answers file or from an edit) does not fit its question.
+
+    ``reason`` and ``params`` let the terminal say the same thing in the person's language.
+    """
+
+    def __init__(self, message: str, reason: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 class NoTerminalError(EncountersError):

@@ -40,6 +40,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "prompt.yes_no": {"en": "y/n", "fi": "k/e"},
     "prompt.confirm": {"en": "[y/N]", "fi": "[k/E]"},
+    "answer.required": {"en": "this one needs an answer", "fi": "tähän tarvitaan vastaus"},
+    "answer.text": {"en": "please write text", "fi": "kirjoita vastaus tekstinä"},
+    "answer.option": {
+        "en": "{value!r} is not one of the options; type its number",
+        "fi": "{value!r} ei ole vaihtoehdoissa; kirjoita vaihtoehdon numero",
+    },
+    "answer.range": {
+        "en": "type a whole number from {low} to {high}",
+        "fi": "kirjoita kokonaisluku väliltä {low}–{high}",
+    },
+    "answer.yes_no": {"en": "answer y or n", "fi": "vastaa k tai e"},
     "prompt.invalid": {"en": "Please try again: {error}", "fi": "Yritä uudelleen: {error}"},
     "saved.prepare": {
         "en": "Prepared encounter {id} saved. After the encounter, run: encounters reflect {id}",

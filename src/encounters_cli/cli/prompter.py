@@ -75,7 +75,10 @@ class TerminalConversation:
             try:
                 return asked.check(self._interpret(asked, raw))
             except AnswerError as error:
-                self.console.print(Text(t(self.lang, "prompt.invalid", error=error), style="yellow"))
+                reason = (
+                    t(self.lang, f"answer.{error.reason}", **error.params) if error.reason else str(error)
+                )
+                self.console.print(Text(t(self.lang, "prompt.invalid", error=reason), style="yellow"))
 
     def _read_long(self) -> str:
         lines: list[str] = []

@@ -55,34 +55,38 @@ def _blank(raw: Any) -> bool:
 def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]) -> Any:
     if _blank(raw):
         if question.required:
-            raise AnswerError(f"question '{question_id}' needs an answer")
+            raise AnswerError(f"question '{question_id}' needs an answer", "required")
         return None
     kind = question.type
     if kind in ("text", "long_text"):
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            raise AnswerError(f"question '{question_id}' expects text, not {type(raw).__name__}")
+            raise AnswerError(f"question '{question_id}' expects text, not {type(raw).__name__}", "text")
         text = str(raw).strip()
         return " ".join(text.split()) if kind == "text" else text
     if kind == "choice":
         choice = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
         if choice not in option_ids:
             raise AnswerError(
-                f"question '{question_id}': {raw!r} is not one of the options ({', '.join(option_ids)})"
+                f"question '{question_id}': {raw!r} is not one of the options ({', '.join(option_ids)})",
+                "option",
+                value=raw,
             )
         return choice
     if kind == "multi_choice":
         items = [part.strip() for part in raw.split(",")] if isinstance(raw, str) else raw
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise AnswerError(f"question '{question_id}' expects a list of option ids")
+            raise AnswerError(f"question '{question_id}' expects a list of option ids", "option", value=raw)
         unknown = [item for item in items if item not in option_ids]
         if unknown:
             raise AnswerError(
                 f"question '{question_id}': {unknown[0]!r} is not one of the options "
-                f"({', '.join(option_ids)})"
+                f"({', '.join(option_ids)})",
+                "option",
+                value=unknown[0],
             )
         chosen = list(dict.fromkeys(item for item in items if item))
         if not chosen and question.required:
-            raise AnswerError(f"question '{question_id}' needs at least one choice")
+            raise AnswerError(f"question '{question_id}' needs at least one choice", "required")
         return chosen or None
     if kind == "scale":
         number = raw
@@ -90,10 +94,18 @@ def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]
             number = int(raw.strip())
         if isinstance(number, bool) or not isinstance(number, int):
             raise AnswerError(
-                f"question '{question_id}' expects a whole number from {question.min} to {question.max}"
+                f"question '{question_id}' expects a whole number from {question.min} to {question.max}",
+                "range",
+                low=question.min,
+                high=question.max,
             )
         if not question.min <= number <= question.max:
-            raise AnswerError(f"question '{question_id}': {number} is outside {question.min}-{question.max}")
+            raise AnswerError(
+                f"question '{question_id}': {number} is outside {question.min}-{question.max}",
+                "range",
+                low=question.min,
+                high=question.max,
+            )
         return number
     if kind == "yes_no":
         if isinstance(raw, bool):
@@ -103,7 +115,7 @@ def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]
             return True
         if word in NO:
             return False
-        raise AnswerError(f"question '{question_id}' expects yes or no, not {raw!r}")
+        raise AnswerError(f"question '{question_id}' expects yes or no, not {raw!r}", "yes_no")
     raise AnswerError(f"question '{question_id}' has an unknown type {kind!r}")  # pragma: no cover
 
 
