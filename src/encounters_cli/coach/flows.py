@@ -295,6 +295,7 @@ def _answers(coach: Coach, progress: _Progress, asked_by_id: dict[str, Asked]) -
             answer=progress.answers.get(qid),
             catalogue_version=coach.catalogue.version,
             answered_at=now,
+            role=asked.question.role,
         )
         for qid, asked in asked_by_id.items()
     ]

@@ -33,6 +33,7 @@ class Answer:
     answer: Any  # str | list[str] | int | bool | None
     catalogue_version: str
     answered_at: datetime = field(default_factory=utcnow)
+    role: str | None = None  # the question's role when asked (intention, next_step, ...), for queries
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class Answer:
             "question": self.question,
             "question_type": self.question_type,
             "answer": self.answer,
+            "role": self.role,
             "catalogue_version": self.catalogue_version,
             "answered_at": to_iso(self.answered_at),
         }
@@ -110,6 +112,33 @@ class Filter:
     domain: str | None = None
     practice: str | None = None
     statuses: list[str] = field(default_factory=list)  # empty: any
+
+
+@dataclass
+class Facts:
+    """One encounter's countable parts, without free text: what insights are computed from."""
+
+    id: str
+    created_at: datetime
+    status: str
+    domain: str | None
+    practices: list[str]
+    values: list[str]
+    ratings: dict[str, int]
+
+
+@dataclass
+class NextStep:
+    """The concrete next step a reflection ended on, and whether a later encounter followed it up."""
+
+    encounter_id: str
+    created_at: datetime
+    domain: str | None
+    practices: list[str]
+    values: list[str]
+    ratings: dict[str, int]
+    text: str
+    followed_up: bool = False
 
 
 @dataclass

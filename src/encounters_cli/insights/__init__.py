@@ -1,0 +1,1 @@
+"""Insights over time: what the journal shows about one's practice (core layer, no terminal)."""
