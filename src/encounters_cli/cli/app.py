@@ -121,9 +121,15 @@ def root(
 
 
 def _register() -> None:
-    from encounters_cli.cli import catalogue_commands, coach_commands, journal_commands, setup_commands
+    from encounters_cli.cli import (
+        catalogue_commands,
+        coach_commands,
+        journal_commands,
+        report_commands,
+        setup_commands,
+    )
 
-    for module in (coach_commands, journal_commands, catalogue_commands, setup_commands):
+    for module in (coach_commands, journal_commands, report_commands, catalogue_commands, setup_commands):
         module.register(app)
 
 
