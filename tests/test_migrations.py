@@ -12,6 +12,7 @@ from encounters_cli.errors import JournalError
 from encounters_cli.storage import migrations
 from encounters_cli.storage.journal import Store
 from encounters_cli.storage.migrations import MIGRATIONS, applied_names, migrate, statements, user_version
+from encounters_cli.storage.records import Filter
 
 KNOWN = [name for name, _ in MIGRATIONS]
 
@@ -182,3 +183,102 @@ def test_statements_split_without_breaking_triggers() -> None:
 def test_statements_reject_an_unfinished_statement() -> None:
     with pytest.raises(ValueError, match="incomplete"):
         statements("CREATE TABLE a (x INTEGER)")
+
+
+# -- 002: answer roles and follow-ups ---------------------------------------------------------
+
+
+def columns(conn: sqlite3.Connection, table: str) -> dict[str, tuple[str, int]]:
+    """name -> (declared type, not null) of each column."""
+    return {row[1]: (row[2], row[3]) for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def indexes(conn: sqlite3.Connection, table: str) -> dict[str, list[str]]:
+    return {
+        row[1]: [column[2] for column in conn.execute(f"PRAGMA index_info({row[1]})")]
+        for row in conn.execute(f"PRAGMA index_list({table})")
+    }
+
+
+def test_from_blank_answers_have_roles_and_follow_ups_exist(conn: sqlite3.Connection) -> None:
+    migrate(conn)
+    assert columns(conn, "answers")["role"] == ("TEXT", 0)
+    assert indexes(conn, "answers")["answers_role"] == ["role", "encounter_seq"]
+    assert columns(conn, "follow_ups") == {
+        "step_seq": ("INTEGER", 0),
+        "followed_by_seq": ("INTEGER", 0),
+        "at": ("TEXT", 1),
+    }
+    keys = {(row[3], row[2], row[6]) for row in conn.execute("PRAGMA foreign_key_list(follow_ups)")}
+    assert keys == {("step_seq", "encounters", "CASCADE"), ("followed_by_seq", "encounters", "SET NULL")}
+    assert indexes(conn, "follow_ups")["follow_ups_followed_by"] == ["followed_by_seq"]
+
+
+SHIPPED_ANSWERS = [
+    # (question_id, question_type, role expected after the backfill)
+    ("label", "text", "label"),
+    ("intention", "long_text", "intention"),
+    ("assumptions", "long_text", None),
+    ("lifeline", "choice", None),
+    ("what", "long_text", None),
+    ("values", "multi_choice", "values"),
+    ("rating-participation", "scale", "rating"),
+    ("rating-trust", "scale", "rating"),
+    ("next-step", "text", "next_step"),
+    ("note", "long_text", None),
+    # a trainer's questions that only look like ours: the type a role needs is missing
+    ("rating-notes", "long_text", None),
+    ("values", "text", None),
+    ("Rating-trust", "scale", None),
+    ("ratings", "scale", None),
+]
+
+
+def journal_at_001(path: Path) -> sqlite3.Connection:
+    """A journal as encounters wrote it before roles existed, with answers to every shipped question."""
+    connection = sqlite3.connect(str(path), isolation_level=None)
+    assert migrate(connection, MIGRATIONS[:1]) == ["001_initial_schema"]
+    connection.execute("PRAGMA foreign_keys = ON")
+    when = "2024-01-01T00:00:00.000000Z"
+    connection.execute(
+        "INSERT INTO encounters (seq, id, status, created_at, updated_at, lang)"
+        " VALUES (1, 'aaaa0000', 'reflected', ?, ?, 'en')",
+        (when, when),
+    )
+    connection.executemany(
+        "INSERT INTO answers (encounter_seq, position, phase, question_id, question, question_type, answer,"
+        " catalogue_version, answered_at) VALUES (1, ?, 'after', ?, '?', ?, '\"x\"', '1', '2024-01-01')",
+        [(position, qid, qtype) for position, (qid, qtype, _) in enumerate(SHIPPED_ANSWERS)],
+    )
+    return connection
+
+
+def test_002_backfills_roles_of_a_journal_written_before_them(tmp_path: Path) -> None:
+    old = journal_at_001(tmp_path / "old.sqlite3")
+    try:
+        assert "role" not in columns(old, "answers")
+        assert migrate(old) == ["002_answer_roles_and_follow_ups"]
+        roles = old.execute(
+            "SELECT question_id, question_type, role FROM answers ORDER BY position"
+        ).fetchall()
+        assert roles == SHIPPED_ANSWERS
+        assert old.execute("SELECT count(*) FROM follow_ups").fetchone()[0] == 0
+        assert user_version(old) == len(KNOWN)
+        assert migrate(old) == []  # re-run: nothing more to do, the roles stay
+        assert old.execute("SELECT role FROM answers ORDER BY position").fetchall() == [
+            (role,) for _, _, role in SHIPPED_ANSWERS
+        ]
+    finally:
+        old.close()
+
+
+def test_store_opens_an_old_journal_and_finds_its_next_steps(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    journal_at_001(path).close()
+    with Store.open(path) as store:
+        loaded = store.get("aaaa0000")
+        assert {answer.question_id: answer.role for answer in loaded.answers}["next-step"] == "next_step"
+        (step,) = store.next_steps(Filter())
+        assert (step.encounter_id, step.text, step.followed_up) == ("aaaa0000", "x", False)
+        store.mark_followed_up("aaaa0000", None)
+        assert store.next_steps(Filter(), pending_only=True) == []

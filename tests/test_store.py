@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sqlite3
 import stat
@@ -14,14 +15,18 @@ import pytest
 
 from encounters_cli.errors import AmbiguousIdError, JournalError, NotFoundError
 from encounters_cli.storage import paths
-from encounters_cli.storage.journal import Store, fts_query, searchable_text
+from encounters_cli.storage.journal import Store, _seq_spans, fts_query, searchable_text
 from encounters_cli.storage.records import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     Answer,
     Draft,
     Encounter,
+    Facts,
     Filter,
+    NextStep,
+    from_iso,
+    to_iso,
 )
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -736,3 +741,467 @@ def test_a_closed_store_cannot_be_used(journal: Path) -> None:
         pass
     with pytest.raises(sqlite3.ProgrammingError):
         store.count(Filter())
+
+
+# -- answer roles -----------------------------------------------------------------------------
+
+
+def step_answer(text: object, question_id: str = "next-step") -> Answer:
+    return Answer(
+        question_id, "after", "What will you do next?", "text", text, "2024.1", T0, role="next_step"
+    )
+
+
+def test_answer_roles_round_trip(store: Store) -> None:
+    encounter = make(
+        status="reflected",
+        answers=[
+            Answer(
+                "intention", "before", "Intention?", "long_text", "listen", "2024.1", T0, role="intention"
+            ),
+            Answer("what", "after", "What happened?", "long_text", "we talked", "2024.1", T0),
+            Answer("rating-trust", "after", "Trust?", "scale", 4, "2024.1", T0, role="rating"),
+            step_answer("call back on Monday"),
+        ],
+    )
+    store.add(encounter)
+    loaded = store.get(encounter.id)
+    assert loaded == encounter
+    assert [answer.role for answer in loaded.answers] == ["intention", None, "rating", "next_step"]
+    assert [answer.role for answer in store.list(Filter())[0].answers] == [
+        "intention",
+        None,
+        "rating",
+        "next_step",
+    ]
+
+
+# -- facts for insights -----------------------------------------------------------------------
+
+
+def facts_view(store: Store, flt: Filter, batch: int = 2000) -> list[tuple[object, ...]]:
+    return [
+        (f.id, f.created_at, f.status, f.domain, f.practices, f.values, f.ratings)
+        for f in store.iter_facts(flt, batch=batch)
+    ]
+
+
+def encounters_view(encounters: list[Encounter]) -> list[tuple[object, ...]]:
+    return [(e.id, e.created_at, e.status, e.domain, e.practices, e.values, e.ratings) for e in encounters]
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (Filter(), ["d0", "d1", "d2", "d3", "d4", "d5"]),
+        (Filter(limit=2), ["d4", "d5"]),  # the newest two, as list() picks them, oldest first
+        (Filter(limit=0), []),
+        (Filter(limit=99), ["d0", "d1", "d2", "d3", "d4", "d5"]),
+        (Filter(since=day(2)), ["d2", "d3", "d4", "d5"]),
+        (Filter(until=day(2)), ["d0", "d1"]),
+        (Filter(values=["trust", "equality"]), ["d1", "d3"]),
+        (Filter(domain="school"), ["d0", "d2", "d5"]),
+        (Filter(practice="listen-first"), ["d0", "d2", "d4"]),
+        (Filter(statuses=["reflected"]), ["d1", "d3", "d5"]),
+        (Filter(statuses=["prepared", "logged"], limit=2), ["d2", "d4"]),
+        (Filter(domain="nowhere"), []),
+    ],
+)
+def test_iter_facts_selects_like_list_but_oldest_first(
+    store: Store, spread: dict[str, Encounter], flt: Filter, expected: list[str]
+) -> None:
+    for batch in (1, 2, 2000):
+        assert [key for key, _ in sorted_by_id(spread, store.iter_facts(flt, batch=batch))] == expected
+    assert facts_view(store, flt) == encounters_view(list(reversed(store.list(flt))))
+
+
+def sorted_by_id(spread: dict[str, Encounter], facts: Iterator[Facts]) -> list[tuple[str, Facts]]:
+    by_id = {encounter.id: key for key, encounter in spread.items()}
+    return [(by_id[fact.id], fact) for fact in facts]
+
+
+def test_iter_facts_carry_tags_and_ratings_but_no_text(store: Store) -> None:
+    encounter = make(
+        status="reflected",
+        domain="health",
+        practices=["name-the-process", "listen-first"],
+        values=["trust", "equality"],
+        label="a private label",
+        answers=[step_answer("private words")],
+    )
+    encounter.ratings = {"trust": 2, "equality": 5}
+    store.add(encounter)
+    store.add(make(label=None, domain=None, practices=[], values=[], created_at=day(1)))
+
+    first, second = store.iter_facts(Filter())
+
+    assert first == Facts(
+        id=encounter.id,
+        created_at=T0,
+        status="reflected",
+        domain="health",
+        practices=["name-the-process", "listen-first"],  # tagging order, as the encounter has them
+        values=["trust", "equality"],
+        ratings={"equality": 5, "trust": 2},
+    )
+    assert (second.practices, second.values, second.ratings, second.domain) == ([], [], {}, None)
+    assert "private" not in repr(first)
+
+
+def test_iter_facts_pages_through_ties(store: Store) -> None:
+    same_moment = [make(created_at=day(1), values=["trust"]) for _ in range(7)]
+    older = make(created_at=day(0))
+    for encounter in [*same_moment, older]:
+        store.add(encounter)
+    streamed = [fact.id for fact in store.iter_facts(Filter(), batch=3)]
+    assert streamed == [older.id, *(encounter.id for encounter in same_moment)]  # ties: first added first
+    assert [fact.id for fact in store.iter_facts(Filter(limit=4), batch=3)] == streamed[-4:]
+
+
+def test_iter_facts_rejects_a_zero_batch(store: Store) -> None:
+    with pytest.raises(ValueError, match="batch"):
+        list(store.iter_facts(Filter(), batch=0))
+
+
+def bulk_journal(path: Path, n: int, *, start: datetime = T0, step: timedelta = timedelta(hours=1)) -> Path:
+    """A journal of ``n`` synthetic encounters written with executemany, in seconds even for 100,000.
+
+    Much faster than ``n`` calls of ``Store.add`` (one transaction, no search index): for tests and
+    measurements of reading. Every 7th entry is out of time order, so pages are not runs of seqs.
+    """
+    values = ["trust", "equality", "freedom", "participation", "knowledge", "justice"]
+    practices = ["listen-first", "name-the-process", "explain-the-why"]
+    domains = ["school", "library", "health", None]
+    statuses = ["prepared", "reflected", "logged", "reflected"]
+    rows: dict[str, list[tuple[object, ...]]] = {"e": [], "p": [], "v": [], "r": [], "a": []}
+    for seq in range(1, n + 1):
+        when = to_iso(start + step * (seq - 6 * n // 7 if seq % 7 == 0 else seq))
+        status = statuses[seq % 4]
+        domain = domains[(seq // 2) % 4] if seq % 5 else None
+        rows["e"].append((seq, f"{seq:032x}", status, when, when, domain, "en", None))
+        rows["p"].extend((seq, practices[(seq + i) % 3], i) for i in range(seq % 3))
+        tagged = [values[(seq + i) % 6] for i in range(1 + seq % 3)]
+        rows["v"].extend((seq, value, i) for i, value in enumerate(tagged))
+        if status == "reflected":
+            rows["r"].extend((seq, value, 1 + (seq + i) % 5) for i, value in enumerate(tagged))
+            answer = json.dumps(f"next step {seq}" if seq % 10 else "")
+            rows["a"].append((seq, 0, "after", "next-step", "Next?", "text", answer, "1", when, "next_step"))
+    with Store.open(path) as store:
+        conn = store._conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO encounters (seq, id, status, created_at, updated_at, domain, lang, label)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows["e"],
+        )
+        conn.executemany("INSERT INTO encounter_practices VALUES (?, ?, ?)", rows["p"])
+        conn.executemany("INSERT INTO encounter_values VALUES (?, ?, ?)", rows["v"])
+        conn.executemany("INSERT INTO ratings VALUES (?, ?, ?)", rows["r"])
+        conn.executemany(
+            "INSERT INTO answers (encounter_seq, position, phase, question_id, question, question_type,"
+            " answer, catalogue_version, answered_at, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows["a"],
+        )
+        conn.execute("COMMIT")
+    return path
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        Filter(),
+        Filter(domain="health"),  # one in five: sparse pages, read by IN lists
+        Filter(values=["justice"], statuses=["reflected"]),
+        Filter(since=T0 + timedelta(hours=500), until=T0 + timedelta(hours=2100), limit=700),
+    ],
+)
+def test_iter_facts_agree_with_list_on_a_bigger_journal(tmp_path: Path, flt: Filter) -> None:
+    with Store.open(bulk_journal(tmp_path / "bulk.sqlite3", 3000)) as store:
+        expected = encounters_view(list(reversed(store.list(flt))))
+        assert len(expected) > 100
+        assert facts_view(store, flt, batch=250) == expected
+
+
+def test_iter_facts_cost_a_fixed_number_of_queries_per_page(tmp_path: Path) -> None:
+    with Store.open(bulk_journal(tmp_path / "bulk.sqlite3", 1000)) as store:
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        try:
+            assert sum(1 for _ in store.iter_facts(Filter(), batch=400)) == 1000
+        finally:
+            store._conn.set_trace_callback(None)
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 3 * 4  # three pages: the page query and one per child table, or a few IN lists
+
+
+def test_seq_spans_use_a_range_for_close_seqs_and_in_lists_otherwise() -> None:
+    assert _seq_spans([]) == []
+    assert _seq_spans([5, 3, 4]) == [("encounter_seq BETWEEN ? AND ?", [3, 5])]
+    assert _seq_spans([1, 8], dense=4) == [("encounter_seq BETWEEN ? AND ?", [1, 8])]
+    sparse = list(range(0, 10 * 1200, 10))
+    spans = _seq_spans(sparse)
+    assert [len(args) for _, args in spans] == [500, 500, 200]
+    assert all(condition.startswith("encounter_seq IN (") for condition, _ in spans)
+    assert [seq for _, args in spans for seq in args] == sparse
+    assert _seq_spans([1, 3], dense=1)[0][0].startswith("encounter_seq IN")
+
+
+# -- next steps and follow-ups ----------------------------------------------------------------
+
+
+@pytest.fixture
+def steps(store: Store) -> dict[str, Encounter]:
+    """Reflections with and without next steps, over six days, with one prepared and one logged."""
+    entries = {
+        "s0": make(
+            created_at=day(0),
+            status="reflected",
+            domain="school",
+            practices=["listen-first"],
+            values=["trust"],
+            answers=[step_answer("  ask the pupils first  ")],
+        ),
+        "s1": make(
+            created_at=day(1),
+            status="reflected",
+            domain="library",
+            values=["equality"],
+            answers=[step_answer("explain the fee rules")],
+        ),
+        "blank": make(created_at=day(2), status="reflected", domain="school", answers=[step_answer("   ")]),
+        "none": make(created_at=day(2, 1), status="reflected", domain="school", answers=[step_answer(None)]),
+        "nostep": make(created_at=day(2, 2), status="reflected", domain="school"),
+        "prepared": make(created_at=day(3), status="prepared", domain="school", answers=[step_answer("x")]),
+        "s4": make(
+            created_at=day(4),
+            status="reflected",
+            domain="school",
+            practices=["listen-first", "name-the-process"],
+            values=["trust", "freedom"],
+            answers=[step_answer("first thought"), step_answer("phone the parents", "next-step-2")],
+        ),
+        "s5": make(created_at=day(5), status="reflected", domain="school", answers=[step_answer("")]),
+    }
+    entries["s4"].ratings = {"trust": 4}
+    for key in ("s4", "none", "s0", "prepared", "s5", "blank", "s1", "nostep"):
+        store.add(entries[key])
+    return entries
+
+
+def step_names(entries: dict[str, Encounter], found: list[NextStep]) -> list[str]:
+    by_id = {encounter.id: key for key, encounter in entries.items()}
+    return [by_id[step.encounter_id] for step in found]
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (Filter(), ["s4", "s1", "s0"]),  # empty and missing steps, and non-reflections, are left out
+        (Filter(limit=1), ["s4"]),  # s5 is newer, but its step is empty: the limit counts real steps
+        (Filter(limit=2), ["s4", "s1"]),
+        (Filter(limit=0), []),
+        (Filter(domain="school"), ["s4", "s0"]),
+        (Filter(domain="school", limit=1), ["s4"]),
+        (Filter(practice="listen-first"), ["s4", "s0"]),
+        (Filter(values=["trust", "freedom"]), ["s4"]),
+        (Filter(since=day(1), until=day(4)), ["s1"]),
+        (Filter(statuses=["reflected", "logged"]), ["s4", "s1", "s0"]),
+        (Filter(statuses=["prepared"]), []),  # next steps come from reflections only
+    ],
+)
+def test_next_steps_newest_first_within_the_filter(
+    store: Store, steps: dict[str, Encounter], flt: Filter, expected: list[str]
+) -> None:
+    assert step_names(steps, store.next_steps(flt)) == expected
+
+
+def test_next_steps_carry_text_tags_and_ratings(store: Store, steps: dict[str, Encounter]) -> None:
+    newest, middle, oldest = store.next_steps(Filter())
+    assert newest == NextStep(
+        encounter_id=steps["s4"].id,
+        created_at=day(4),
+        domain="school",
+        practices=["listen-first", "name-the-process"],
+        values=["trust", "freedom"],
+        ratings={"trust": 4},
+        text="phone the parents",  # the last next-step answer when a pack asks two
+        followed_up=False,
+    )
+    assert middle.text == "explain the fee rules"
+    assert oldest.text == "ask the pupils first"  # stripped
+
+
+def test_next_steps_limit_reaches_past_a_page_of_empty_ones(store: Store) -> None:
+    for n in range(130):
+        store.add(make(created_at=day(1, n % 24) + timedelta(minutes=n), status="reflected",
+                       answers=[step_answer("")]))  # fmt: skip
+    real = make(created_at=day(0), status="reflected", answers=[step_answer("the only real one")])
+    store.add(real)
+    assert [step.encounter_id for step in store.next_steps(Filter(limit=1))] == [real.id]
+    assert [step.encounter_id for step in store.next_steps(Filter())] == [real.id]
+
+
+def test_marking_follow_ups_and_pending_only(store: Store, steps: dict[str, Encounter]) -> None:
+    store.mark_followed_up(steps["s1"].id, steps["s4"].id)
+    store.mark_followed_up(steps["s0"].id, None)
+
+    found = store.next_steps(Filter())
+    assert [(step_names(steps, [step])[0], step.followed_up) for step in found] == [
+        ("s4", False),
+        ("s1", True),
+        ("s0", True),
+    ]
+    assert step_names(steps, store.next_steps(Filter(), pending_only=True)) == ["s4"]
+
+    store.unmark_followed_up(steps["s1"].id)
+    store.unmark_followed_up(steps["s1"].id)  # already pending: same outcome, no error
+    assert step_names(steps, store.next_steps(Filter(), pending_only=True)) == ["s4", "s1"]
+    assert step_names(steps, store.next_steps(Filter(limit=1, domain="library"), pending_only=True)) == ["s1"]
+
+
+def test_marking_again_replaces_the_follower(
+    store: Store, steps: dict[str, Encounter], journal: Path
+) -> None:
+    store.mark_followed_up(steps["s0"].id, steps["s1"].id)
+    store.mark_followed_up(steps["s0"].id, steps["s4"].id)
+    conn = raw(journal)
+    try:
+        rows = conn.execute(
+            "SELECT s.id, b.id FROM follow_ups f JOIN encounters s ON s.seq = f.step_seq"
+            " JOIN encounters b ON b.seq = f.followed_by_seq"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert rows == [(steps["s0"].id, steps["s4"].id)]
+
+
+def test_marking_a_missing_encounter_is_not_found(store: Store, steps: dict[str, Encounter]) -> None:
+    ghost = Store.new_id()
+    with pytest.raises(NotFoundError, match=ghost):
+        store.mark_followed_up(ghost, steps["s1"].id)
+    with pytest.raises(NotFoundError, match=ghost):
+        store.mark_followed_up(steps["s1"].id, ghost)
+    with pytest.raises(NotFoundError, match=ghost):
+        store.unmark_followed_up(ghost)
+    assert all(not step.followed_up for step in store.next_steps(Filter()))
+
+
+def test_a_follow_up_survives_updates_and_reopening(journal: Path) -> None:
+    step = make(created_at=day(0), status="reflected", answers=[step_answer("bring the form")])
+    follower = make(created_at=day(1), status="prepared")
+    with Store.open(journal) as store:
+        store.add(step)
+        store.add(follower)
+        store.mark_followed_up(step.id, follower.id)
+        step.label = "edited afterwards"
+        store.update(step)  # replaces the children, not the encounter row the mark hangs on
+        follower.status = "reflected"
+        store.update(follower)
+    with Store.open(journal) as store:
+        assert [(s.encounter_id, s.followed_up) for s in store.next_steps(Filter())] == [(step.id, True)]
+
+
+def follow_up_rows(journal: Path) -> list[tuple[int, int | None]]:
+    conn = raw(journal)
+    try:
+        return conn.execute("SELECT step_seq, followed_by_seq FROM follow_ups ORDER BY step_seq").fetchall()
+    finally:
+        conn.close()
+
+
+def test_deleting_the_follower_keeps_the_step_followed_up(journal: Path) -> None:
+    step = make(created_at=day(0), status="reflected", answers=[step_answer("bring the form")])
+    follower = make(created_at=day(1))
+    with Store.open(journal) as store:
+        store.add(step)
+        store.add(follower)
+        store.mark_followed_up(step.id, follower.id)
+        assert follow_up_rows(journal)[0][1] is not None
+        store.delete(follower.id)
+        assert [s.followed_up for s in store.next_steps(Filter())] == [True]
+    assert len(follow_up_rows(journal)) == 1
+    assert follow_up_rows(journal)[0][1] is None
+
+
+def test_deleting_the_step_removes_its_follow_up(journal: Path) -> None:
+    step = make(created_at=day(0), status="reflected", answers=[step_answer("bring the form")])
+    other = make(created_at=day(1), status="reflected", answers=[step_answer("ask again")])
+    follower = make(created_at=day(2))
+    with Store.open(journal) as store:
+        for encounter in (step, other, follower):
+            store.add(encounter)
+        store.mark_followed_up(step.id, follower.id)
+        store.mark_followed_up(other.id, follower.id)
+        store.delete(step.id)
+        assert [(s.encounter_id, s.followed_up) for s in store.next_steps(Filter())] == [(other.id, True)]
+    assert len(follow_up_rows(journal)) == 1
+
+
+class SealingStore(Store):
+    """A store whose sealed text differs from the plain text, as it will under encryption."""
+
+    def _seal(self, text: str) -> str:
+        return "sealed:" + text[::-1]
+
+    def _unseal(self, text: str) -> str:
+        assert text.startswith("sealed:"), text
+        return text.removeprefix("sealed:")[::-1]
+
+
+def test_next_step_text_is_unsealed(journal: Path) -> None:
+    reflected = make(created_at=day(0), status="reflected", answers=[step_answer("meet at the library")])
+    empty = make(created_at=day(1), status="reflected", answers=[step_answer("")])
+    with SealingStore.open(journal) as store:
+        store.add(reflected)
+        store.add(empty)
+        assert [step.text for step in store.next_steps(Filter())] == ["meet at the library"]
+    conn = raw(journal)
+    try:
+        stored = [row[0] for row in conn.execute("SELECT answer FROM answers ORDER BY encounter_seq")]
+    finally:
+        conn.close()
+    assert stored == ['sealed:"yrarbil eht ta teem"', 'sealed:""']
+
+
+def test_from_iso_always_gives_utc() -> None:
+    moment = datetime(2024, 5, 17, 14, 3, 9, 123456, tzinfo=timezone.utc)
+    assert from_iso(to_iso(moment)) == moment
+    assert from_iso(to_iso(moment)).tzinfo is timezone.utc
+    assert from_iso("2024-05-17T17:03:09.123456+03:00").tzinfo == timezone.utc
+    assert from_iso("2024-05-17T17:03:09.123456+03:00") == moment
+    assert from_iso("2024-05-17T14:03:09.123456") == moment  # no zone: UTC, as everything we write
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        Filter(),
+        Filter(domain="school"),
+        Filter(statuses=["reflected"]),
+        Filter(statuses=["logged", "reflected"]),
+        Filter(since=day(3), until=day(9)),
+    ],
+)
+def test_oldest_first_pages_of_facts_come_from_an_index_without_sorting(store: Store, flt: Filter) -> None:
+    store.add(make())
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        list(store.iter_facts(flt))
+    finally:
+        store._conn.set_trace_callback(None)
+    plan = " | ".join(row[3] for row in store._conn.execute("EXPLAIN QUERY PLAN " + statements[0]))
+    assert "USING INDEX" in plan
+    assert "TEMP B-TREE" not in plan
+
+
+def test_next_steps_walk_an_index_and_seek_the_role_index(store: Store, steps: dict[str, Encounter]) -> None:
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        store.next_steps(Filter(limit=2, domain="school"), pending_only=True)
+    finally:
+        store._conn.set_trace_callback(None)
+    plan = " | ".join(row[3] for row in store._conn.execute("EXPLAIN QUERY PLAN " + statements[0]))
+    assert "answers_role" in plan
+    assert "TEMP B-TREE" not in plan

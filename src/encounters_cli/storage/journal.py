@@ -7,8 +7,9 @@ Shape, with what is coming in mind:
 - The search index (FTS5 ``encounter_text``) is filled here rather than by triggers because it must
   see the *unsealed* text; when encryption arrives it is the one place to decide what the index keeps.
 - Pages of encounters are selected first, through the indexes, and their children are fetched in a
-  few batched ``IN`` queries, so listing 20 or streaming 100,000 entries costs a handful of queries
-  per page, never one per entry.
+  few batched queries (one range scan when the page's entries lie close together in the file, else
+  ``IN`` lists), so listing 20 or streaming 100,000 entries costs a handful of queries per page,
+  never one per entry.
 - Every write is one ``BEGIN IMMEDIATE`` transaction: under WAL a deferred transaction that later
   needs the write lock fails at once instead of waiting out ``busy_timeout``.
 """
@@ -17,17 +18,18 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from encounters_cli.errors import AmbiguousIdError, JournalError, NotFoundError
 from encounters_cli.storage import migrations
@@ -38,7 +40,9 @@ from encounters_cli.storage.records import (
     Answer,
     Draft,
     Encounter,
+    Facts,
     Filter,
+    NextStep,
     SearchHit,
     from_iso,
     to_iso,
@@ -51,6 +55,12 @@ MIN_PREFIX = 4
 SNIPPET_TOKENS = 12
 LABEL_WEIGHT = 2.0  # a word in the label says more about an entry than the same word in a long answer
 _CHUNK = 500  # seqs per IN (...) query: far below SQLite's host-parameter limit on every version
+# A page's children are read with one range scan over encounter_seq when the range holds at most this
+# many times as many encounters as the page: reading a few rows too many in file order is cheaper than
+# one index seek per encounter, which is what IN lists cost.
+_DENSE = 4
+_FACTS_BATCH = 2000
+NEXT_STEP_ROLE = "next_step"
 _HEX = frozenset("0123456789abcdef")
 _CHILD_TABLES = ("encounter_practices", "encounter_values", "ratings", "answers")
 _ENCOUNTER_COLUMNS = "e.seq, e.id, e.status, e.created_at, e.updated_at, e.domain, e.lang, e.label, e.private"
@@ -202,7 +212,7 @@ class Store:
         )
         conn.executemany(
             "INSERT INTO answers (encounter_seq, position, phase, question_id, question, question_type,"
-            " answer, catalogue_version, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " answer, catalogue_version, answered_at, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     seq,
@@ -214,6 +224,7 @@ class Store:
                     self._seal(json.dumps(answer.answer, ensure_ascii=False)),
                     answer.catalogue_version,
                     to_iso(answer.answered_at),
+                    answer.role,
                 )
                 for position, answer in enumerate(encounter.answers)
             ],
@@ -341,7 +352,7 @@ class Store:
         return {value: int(n) for value, n in rows}
 
     def _load(self, rows: Sequence[Sequence[Any]]) -> builtins.list[Encounter]:
-        """Turn a page of encounter rows into Encounters, fetching children in batched IN queries."""
+        """Turn a page of encounter rows into Encounters, fetching children in a few batched queries."""
         by_seq: dict[int, Encounter] = {}
         for seq, id_, status, created_at, updated_at, domain, lang, label, private in rows:
             by_seq[seq] = Encounter(
@@ -355,36 +366,20 @@ class Store:
                 private=bool(private),
             )
         seqs = builtins.list(by_seq)
-        conn = self._conn
-        for start in range(0, len(seqs), _CHUNK):
-            chunk = seqs[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for seq, practice in conn.execute(
-                "SELECT encounter_seq, practice_id FROM encounter_practices"
-                f" WHERE encounter_seq IN ({marks}) ORDER BY encounter_seq, position",
-                chunk,
-            ):
-                by_seq[seq].practices.append(practice)
-            for seq, value in conn.execute(
-                "SELECT encounter_seq, value_id FROM encounter_values"
-                f" WHERE encounter_seq IN ({marks}) ORDER BY encounter_seq, position",
-                chunk,
-            ):
-                by_seq[seq].values.append(value)
-            for seq, value, rating in conn.execute(
-                "SELECT encounter_seq, value_id, rating FROM ratings"
-                f" WHERE encounter_seq IN ({marks}) ORDER BY encounter_seq, value_id",
-                chunk,
-            ):
-                by_seq[seq].ratings[value] = rating
-            for seq, *fields in conn.execute(
+        self._fill_tags(by_seq, _seq_spans(seqs))
+        # Answers are the bulky rows: a range scan here only when it reads no encounter off the page.
+        for condition, args in _seq_spans(seqs, dense=1):
+            for seq, *fields in self._conn.execute(
                 "SELECT encounter_seq, question_id, phase, question, question_type, answer,"
-                " catalogue_version, answered_at FROM answers"
-                f" WHERE encounter_seq IN ({marks}) ORDER BY encounter_seq, position",
-                chunk,
+                f" catalogue_version, answered_at, role FROM answers WHERE {condition}"
+                " ORDER BY encounter_seq, position",
+                args,
             ):
-                question_id, phase, question, question_type, answer, version, answered_at = fields
-                by_seq[seq].answers.append(
+                encounter = by_seq.get(seq)
+                if encounter is None:  # in a range scan's span but not on this page
+                    continue
+                question_id, phase, question, question_type, answer, version, answered_at, role = fields
+                encounter.answers.append(
                     Answer(
                         question_id=question_id,
                         phase=phase,
@@ -393,9 +388,186 @@ class Store:
                         answer=json.loads(self._unseal(answer)),
                         catalogue_version=version,
                         answered_at=from_iso(answered_at),
+                        role=role,
                     )
                 )
         return [by_seq[row[0]] for row in rows]
+
+    def _fill_tags(self, by_seq: Mapping[int, _Tagged], spans: Sequence[tuple[str, Sequence[int]]]) -> None:
+        """Append practices and values (in tagging order) and ratings to each object, keyed by seq.
+
+        ``spans`` come from ``_seq_spans``: a range span may hold encounters that are not in
+        ``by_seq``; their rows are read and skipped.
+        """
+        conn = self._conn
+        for condition, args in spans:
+            for seq, practice in conn.execute(
+                "SELECT encounter_seq, practice_id FROM encounter_practices"
+                f" WHERE {condition} ORDER BY encounter_seq, position",
+                args,
+            ):
+                target = by_seq.get(seq)
+                if target is not None:
+                    target.practices.append(practice)
+            for seq, value in conn.execute(
+                "SELECT encounter_seq, value_id FROM encounter_values"
+                f" WHERE {condition} ORDER BY encounter_seq, position",
+                args,
+            ):
+                target = by_seq.get(seq)
+                if target is not None:
+                    target.values.append(value)
+            for seq, value, rating in conn.execute(
+                "SELECT encounter_seq, value_id, rating FROM ratings"
+                f" WHERE {condition} ORDER BY encounter_seq, value_id",
+                args,
+            ):
+                target = by_seq.get(seq)
+                if target is not None:
+                    target.ratings[value] = rating
+
+    # -- insights ------------------------------------------------------------------------------
+
+    def iter_facts(self, flt: Filter, batch: int = _FACTS_BATCH) -> Iterator[Facts]:
+        """Stream the countable parts of the encounters ``list(flt)`` would select, OLDEST first.
+
+        Insights count over time, so they want the past before the present; they need no free text,
+        so none is read, unsealed or decoded. With ``flt.limit`` the selection is the same as
+        ``list``'s (the newest ``limit``), yielded oldest first. Pages of ``batch`` are chained by
+        keyset like ``iter_encounters``, with no read transaction across them. A page costs four
+        queries whatever its size (a few more when its entries are scattered through the file), so
+        100,000 encounters take a few hundred queries at most, never one per entry.
+        """
+        if batch < 1:
+            raise ValueError("batch must be at least 1")
+        where, params = _where(flt)
+        if flt.limit is not None:
+            if flt.limit < 1:
+                return
+            # The oldest entry of the newest `limit`: one walk down the index, then read upwards from it.
+            with self._guard():
+                first = self._conn.execute(
+                    f"SELECT e.created_at, e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST}"
+                    " LIMIT 1 OFFSET ?",
+                    [*params, flt.limit - 1],
+                ).fetchone()
+            if first is not None:
+                where += " AND e.created_at >= ? AND (e.created_at > ? OR e.seq >= ?)"
+                params = [*params, first[0], first[0], first[1]]
+        after: tuple[str, int] | None = None
+        make, parse = Facts, from_iso
+        while True:
+            clause, args = where, builtins.list(params)
+            if after is not None:
+                clause += " AND e.created_at >= ? AND (e.created_at > ? OR e.seq > ?)"
+                args += [after[0], after[0], after[1]]
+            with self._guard():
+                rows = self._conn.execute(
+                    "SELECT e.seq, e.id, e.created_at, e.status, e.domain FROM encounters e"
+                    f" WHERE {clause} ORDER BY e.created_at, e.seq LIMIT ?",
+                    [*args, batch],
+                ).fetchall()
+                page = {
+                    seq: make(id_, parse(created_at), status, domain, [], [], {})
+                    for seq, id_, created_at, status, domain in rows
+                }
+                self._fill_tags(page, _seq_spans(builtins.list(page)))
+            yield from page.values()  # a dict keeps the page's (oldest first) order
+            if len(rows) < batch:
+                return
+            after = (rows[-1][2], rows[-1][0])
+
+    def next_steps(self, flt: Filter, *, pending_only: bool = False) -> builtins.list[NextStep]:
+        """The next steps reflections ended on, newest first, within ``flt`` and at most ``flt.limit``.
+
+        One per reflected encounter that has a non-empty answer to a ``next_step`` question (the last
+        such answer if a pack asked two). Empty answers are told apart after unsealing, not in SQL,
+        because sealed text will be opaque to SQL; so encounters are read in pages until ``limit``
+        steps are found. ``flt.statuses``, when given, must include 'reflected' or nothing is found.
+        ``pending_only`` keeps the steps not marked as followed up.
+        """
+        if flt.statuses and "reflected" not in flt.statuses:
+            return []
+        if flt.limit is not None and flt.limit < 1:
+            return []
+        where, params = _where(dataclasses.replace(flt, statuses=["reflected"]))
+        # One seek in the answers_role index per encounter walked, newest first.
+        where += " AND EXISTS (SELECT 1 FROM answers a WHERE a.role = ? AND a.encounter_seq = e.seq)"
+        params.append(NEXT_STEP_ROLE)
+        if pending_only:
+            where += " AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.step_seq = e.seq)"
+        # Most steps have text, so a page a little larger than the limit rarely needs a second one.
+        size = _CHUNK if flt.limit is None else min(max(flt.limit, 20), _CHUNK)
+        found: dict[int, NextStep] = {}
+        after: tuple[str, int] | None = None
+        with self._guard():
+            while flt.limit is None or len(found) < flt.limit:
+                clause, args = where, builtins.list(params)
+                if after is not None:
+                    clause += " AND e.created_at <= ? AND (e.created_at < ? OR e.seq < ?)"
+                    args += [after[0], after[0], after[1]]
+                rows = self._conn.execute(
+                    "SELECT e.seq, e.id, e.created_at, e.domain,"
+                    " EXISTS (SELECT 1 FROM follow_ups f WHERE f.step_seq = e.seq)"
+                    f" FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
+                    [*args, size],
+                ).fetchall()
+                texts = self._next_step_texts([row[0] for row in rows])
+                for seq, id_, created_at, domain, followed in rows:
+                    text = texts.get(seq)
+                    if text is None:
+                        continue
+                    found[seq] = NextStep(
+                        encounter_id=id_,
+                        created_at=from_iso(created_at),
+                        domain=domain,
+                        practices=[],
+                        values=[],
+                        ratings={},
+                        text=text,
+                        followed_up=bool(followed),
+                    )
+                    if flt.limit is not None and len(found) == flt.limit:
+                        break
+                if len(rows) < size:
+                    break
+                after = (rows[-1][2], rows[-1][0])
+            self._fill_tags(found, _seq_spans(builtins.list(found)))
+        return builtins.list(found.values())
+
+    def _next_step_texts(self, seqs: Sequence[int]) -> dict[int, str]:
+        """seq -> the last non-empty next-step answer of that encounter (unsealed, stripped)."""
+        texts: dict[int, str] = {}
+        for condition, args in _seq_spans(seqs, dense=1):
+            for seq, sealed in self._conn.execute(
+                f"SELECT encounter_seq, answer FROM answers WHERE role = ? AND {condition}"
+                " ORDER BY encounter_seq, position",
+                [NEXT_STEP_ROLE, *args],
+            ):
+                text = _answer_text(json.loads(self._unseal(sealed)))
+                if text:
+                    texts[seq] = text
+        return texts
+
+    def mark_followed_up(self, step_encounter_id: str, by_encounter_id: str | None) -> None:
+        """Record that the next step of one encounter (full id) was followed up, by another or by none.
+
+        Marking again replaces the earlier mark (and its time). NotFoundError when either encounter
+        is missing: a follow-up of nothing, or by nothing that exists, would be a dangling claim.
+        """
+        with self._write() as conn:
+            step = self._seq_of(step_encounter_id)
+            by = None if by_encounter_id is None else self._seq_of(by_encounter_id)
+            conn.execute(
+                "INSERT OR REPLACE INTO follow_ups (step_seq, followed_by_seq, at) VALUES (?, ?, ?)",
+                (step, by, to_iso(utcnow())),
+            )
+
+    def unmark_followed_up(self, step_encounter_id: str) -> None:
+        """Make an encounter's next step pending again. Unmarking an unmarked step is not an error."""
+        with self._write() as conn:
+            step = self._seq_of(step_encounter_id)
+            conn.execute("DELETE FROM follow_ups WHERE step_seq = ?", (step,))
 
     # -- meta ----------------------------------------------------------------------------------
 
@@ -478,6 +650,43 @@ class Store:
             if error is None:
                 raise  # a bug in our SQL, not something the user can fix
             raise error from exc
+
+
+class _Tagged(Protocol):
+    """What ``Store._fill_tags`` fills: Encounter, Facts and NextStep all have these."""
+
+    practices: list[str]
+    values: list[str]
+    ratings: dict[str, int]
+
+
+def _seq_spans(seqs: Sequence[int], dense: int = _DENSE) -> list[tuple[str, list[int]]]:
+    """SQL conditions on ``encounter_seq`` (with their parameters) that together cover ``seqs``.
+
+    One ``BETWEEN`` when the seqs fill at least 1/``dense`` of their range: entries are written in
+    time order, so a page by date is usually a run of neighbouring seqs, and reading it in file order
+    is much cheaper than a seek per entry. Otherwise ``IN`` lists of ``_CHUNK``. A range may cover
+    seqs the caller did not ask for; callers skip those rows.
+    """
+    if not seqs:
+        return []
+    low, high = min(seqs), max(seqs)
+    if high - low + 1 <= dense * len(seqs):
+        return [("encounter_seq BETWEEN ? AND ?", [low, high])]
+    ordered = sorted(seqs)
+    return [
+        (f"encounter_seq IN ({','.join('?' * len(chunk))})", chunk)
+        for chunk in (ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK))
+    ]
+
+
+def _answer_text(value: Any) -> str:
+    """An answer as one line of text for showing back ('' when there is nothing to show)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return "; ".join(item.strip() for item in value if isinstance(item, str) and item.strip())
+    return ""
 
 
 def _where(flt: Filter) -> tuple[str, builtins.list[Any]]:

@@ -104,8 +104,38 @@ CREATE VIRTUAL TABLE encounter_text USING fts5 (
 );
 """
 
+# Answers learn the role their question had (so queries need not know question ids), and a next
+# step can be marked as followed up. Rows written before roles existed get theirs from the question
+# ids the shipped prompts have always used; a 'rating-*' or 'values' answer only when its type is the
+# one the catalogue demands of that role, so a trainer's same-named question of another type is not
+# mistaken for one.
+_ANSWER_ROLES_AND_FOLLOW_UPS = """
+ALTER TABLE answers ADD COLUMN role TEXT;
+
+UPDATE answers SET role = CASE
+    WHEN question_id = 'next-step' THEN 'next_step'
+    WHEN question_id IN ('intention', 'label') THEN question_id
+    WHEN question_id = 'values' AND question_type = 'multi_choice' THEN 'values'
+    WHEN question_id GLOB 'rating-*' AND question_type = 'scale' THEN 'rating'
+END;
+
+-- Finds an encounter's answers of one role (its next step) with one seek, without reading the others.
+CREATE INDEX answers_role ON answers (role, encounter_seq);
+
+-- At most one row per next step. The step's encounter going takes the row with it; the follower
+-- going leaves the step followed up (it was), just no longer saying by which entry.
+CREATE TABLE follow_ups (
+    step_seq INTEGER PRIMARY KEY REFERENCES encounters (seq) ON DELETE CASCADE,
+    followed_by_seq INTEGER REFERENCES encounters (seq) ON DELETE SET NULL,
+    at TEXT NOT NULL
+);
+-- Deleting an encounter must find the follow-ups it is the follower of without scanning them all.
+CREATE INDEX follow_ups_followed_by ON follow_ups (followed_by_seq);
+"""
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("001_initial_schema", _INITIAL_SCHEMA),
+    ("002_answer_roles_and_follow_ups", _ANSWER_ROLES_AND_FOLLOW_UPS),
 ]
 
 
