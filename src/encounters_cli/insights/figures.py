@@ -69,6 +69,8 @@ class Insights:
     open_encounters: list[OpenItem] = field(default_factory=list)
     pending_steps: list[NextStep] = field(default_factory=list)
     suggestion: SuggestedPractice | None = None
+    # All prepared encounters waiting for a reflection; open_encounters may list only the newest of them.
+    open_total: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The same figures for scripts; times in UTC ISO form like the rest of the JSON output."""
@@ -97,6 +99,7 @@ class Insights:
                 }
                 for item in self.open_encounters
             ],
+            "open_total": self.open_total,
             "pending_next_steps": [
                 {
                     "id": step.encounter_id,
