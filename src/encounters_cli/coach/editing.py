@@ -24,7 +24,7 @@ def to_yaml(encounter: Encounter) -> str:
 
     def dump(value: Any) -> str:
         return yaml.safe_dump(
-            value, allow_unicode=True, default_flow_style=None, sort_keys=False, width=100
+            value, allow_unicode=_plain_unicode(value), default_flow_style=None, sort_keys=False, width=100
         ).rstrip("\n")
 
     lines = [HEADER.rstrip("\n"), f"# id: {encounter.id} ({encounter.status})", ""]
@@ -45,6 +45,21 @@ def to_yaml(encounter: Encounter) -> str:
     return "\n".join(lines) + "\n"
 
 
+# YAML reads these as line breaks even inside quotes, so a string holding one is written escaped.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _plain_unicode(value: Any) -> bool:
+    """Whether ``value`` may be written with its letters as they are (ä, not \\xe4)."""
+    if isinstance(value, str):
+        return not any(mark in value for mark in _YAML_BREAKS)
+    if isinstance(value, dict):
+        return all(_plain_unicode(key) and _plain_unicode(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_plain_unicode(item) for item in value)
+    return True
+
+
 def _answer_lines(question_id: str, value: Any) -> list[str]:
     """One answer as block YAML: multi-line text as a literal block, so it reads as it was written.
 
@@ -62,7 +77,11 @@ def _answer_lines(question_id: str, value: Any) -> list[str]:
         except yaml.YAMLError:
             pass  # not representable as a literal block: the quoted form below always is
     text = yaml.safe_dump(
-        {question_id: value}, allow_unicode=True, default_flow_style=False, sort_keys=False, width=1 << 30
+        {question_id: value},
+        allow_unicode=_plain_unicode(value),
+        default_flow_style=False,
+        sort_keys=False,
+        width=1 << 30,
     )
     return text.rstrip("\n").split("\n")
 
