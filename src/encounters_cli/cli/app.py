@@ -124,12 +124,20 @@ def _register() -> None:
     from encounters_cli.cli import (
         catalogue_commands,
         coach_commands,
+        insights_commands,
         journal_commands,
         report_commands,
         setup_commands,
     )
 
-    for module in (coach_commands, journal_commands, report_commands, catalogue_commands, setup_commands):
+    for module in (
+        coach_commands,
+        journal_commands,
+        insights_commands,
+        report_commands,
+        catalogue_commands,
+        setup_commands,
+    ):
         module.register(app)
 
 

@@ -68,6 +68,7 @@ def prepare(
 
     shared = state(ctx)
     conversation, settings = _conversation(shared, answers, "prepare")
+    shared.remind_open()
     encounter = flows.prepare(
         shared.coach(),
         conversation,
@@ -93,6 +94,7 @@ def reflect(
 
     shared = state(ctx)
     conversation, settings = _conversation(shared, answers, "reflect")
+    shared.remind_open()
     encounter = flows.reflect(
         shared.coach(),
         conversation,

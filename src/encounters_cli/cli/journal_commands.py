@@ -74,6 +74,7 @@ def list_encounters(
     if not encounters:
         render.stderr_console().print(t(shared.lang, "list.empty"))
         return
+    shared.remind_open()
     render.stdout_console().print(render.encounter_table(encounters, shared.catalogue, shared.lang))
 
 

@@ -16,6 +16,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "serves {values}; a good place to start",
         "fi": "vahvistaa: {values} – hyvä paikka aloittaa",
     },
+    "resurface.practice": {
+        "en": "Last time you used this practice ({date}), your next step was: {step}",
+        "fi": "Kun viimeksi käytit tätä harjoitusta ({date}), seuraava askeleesi oli: {step}",
+    },
+    "resurface.domain": {
+        "en": "Last time here ({date}), your next step was: {step}",
+        "fi": "Viimeksi tällä alalla ({date}) seuraava askeleesi oli: {step}",
+    },
+    "resurface.rated": {
+        "en": "How it went, in your view: {ratings}",
+        "fi": "Miten se sujui, oma arviosi: {ratings}",
+    },
+    "resurface.values": {"en": "It touched: {values}", "fi": "Se kosketti arvoja: {values}"},
+    "open.waiting": {
+        "en": "{count} prepared encounter(s) older than a day wait for a reflection: encounters reflect",
+        "fi": "Reflektointia odottaa {count} yli vuorokauden vanhaa valmistelua: encounters reflect",
+    },
     "card.why": {"en": "Why it matters", "fi": "Miksi tämä on tärkeää"},
     "card.steps": {"en": "Steps", "fi": "Näin toimit"},
     "card.values": {"en": "Values", "fi": "Arvot"},

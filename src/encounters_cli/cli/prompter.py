@@ -16,6 +16,7 @@ from encounters_cli.coach.conversation import (
     EncounterSaved,
     Event,
     PracticeShown,
+    Resurfaced,
     SuggestionsShown,
 )
 from encounters_cli.errors import AnswerError
@@ -142,6 +143,9 @@ class TerminalConversation:
                 item.practice.id: render.suggestion_reason(item, catalogue, lang)
                 for item in event.suggestions
             }
+        elif isinstance(event, Resurfaced):
+            console.print()
+            console.print(render.resurfaced(event.step, event.because, catalogue, lang))
         elif isinstance(event, PracticeShown):
             console.print()
             console.print(render.practice_card(event.practice, catalogue, lang))

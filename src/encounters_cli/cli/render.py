@@ -17,7 +17,7 @@ from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue, Practice
     from encounters_cli.coach.conversation import Suggestion
-    from encounters_cli.storage.records import Encounter, SearchHit
+    from encounters_cli.storage.records import Encounter, NextStep, SearchHit
 
 # C0 controls except tab and newline, DEL, and C1 controls: shown as escapes, never sent raw.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -91,6 +91,22 @@ def suggestion_reason(item: Suggestion, catalogue: Catalogue, lang: str) -> str:
         return t(lang, "suggestions.reason.empty", values=values)
     count = item.counts.get(item.reason_values[0], 0) if item.reason_values else 0
     return t(lang, "suggestions.reason", values=values, count=count, window=item.window)
+
+
+def resurfaced(step: NextStep, because: str, catalogue: Catalogue, lang: str) -> Text:
+    """One or two quiet lines: an earlier next step, and how that encounter went."""
+    date = step.created_at.astimezone().strftime("%Y-%m-%d")
+    line = Text(t(lang, f"resurface.{because}", date=date, step=""), style="dim")
+    line.append(inert(step.text), style="italic")
+    if step.ratings:
+        ratings = ", ".join(f"{_names(catalogue, 'values', [v], lang)} {n}" for v, n in step.ratings.items())
+        line.append("\n" + t(lang, "resurface.rated", ratings=ratings), style="dim")
+    elif step.values:
+        line.append(
+            "\n" + t(lang, "resurface.values", values=_names(catalogue, "values", step.values, lang)),
+            style="dim",
+        )
+    return line
 
 
 def _about(encounter: Encounter) -> str:

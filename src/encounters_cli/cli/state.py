@@ -70,6 +70,20 @@ class AppState:
 
         return Coach(catalogue=self.catalogue, store=self.store, lang=self.lang)
 
+    def remind_open(self) -> None:
+        """One quiet line when prepared encounters older than a day still wait: a nudge, not a tally."""
+        from datetime import timedelta
+
+        from encounters_cli.cli import render
+        from encounters_cli.cli.messages import t
+        from encounters_cli.storage.records import Filter, utcnow
+
+        if not sys.stderr.isatty():  # for a person at a terminal; scripts get no chatter
+            return
+        waiting = self.store.count(Filter(statuses=["prepared"], until=utcnow() - timedelta(days=1)))
+        if waiting:
+            render.stderr_console().print(t(self.lang, "open.waiting", count=waiting), style="dim")
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

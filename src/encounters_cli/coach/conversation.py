@@ -18,7 +18,7 @@ from encounters_cli.errors import AnswerError, UsageError
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Practice
-    from encounters_cli.storage.records import Draft, Encounter
+    from encounters_cli.storage.records import Draft, Encounter, NextStep
 
 
 # --- events a flow tells -------------------------------------------------------------------------
@@ -44,6 +44,14 @@ class PracticeShown:
 
 
 @dataclass
+class Resurfaced:
+    """An earlier next step worth remembering now: same practice, else same domain."""
+
+    step: NextStep
+    because: str  # "practice" or "domain"
+
+
+@dataclass
 class DraftResumed:
     draft: Draft
 
@@ -60,7 +68,7 @@ class EncounterSaved:
     next_step: str | None = None
 
 
-Event = SuggestionsShown | PracticeShown | DraftResumed | DraftSaved | EncounterSaved
+Event = SuggestionsShown | PracticeShown | Resurfaced | DraftResumed | DraftSaved | EncounterSaved
 
 
 class Conversation(Protocol):

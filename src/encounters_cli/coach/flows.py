@@ -16,17 +16,19 @@ from encounters_cli.coach.conversation import (
     DraftSaved,
     EncounterSaved,
     PracticeShown,
+    Resurfaced,
     SuggestionsShown,
 )
 from encounters_cli.coach.suggest import recent_value_counts, suggest
 from encounters_cli.errors import AnswerError, EncountersError, InterruptedFlow, NotFoundError
-from encounters_cli.storage.records import Answer, Draft, Encounter, Filter, utcnow
+from encounters_cli.storage.records import Answer, Draft, Encounter, Filter, NextStep, utcnow
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue, Localized, Question
     from encounters_cli.storage.journal import Store
 
 LAST_DOMAIN_KEY = "last_domain"
+FOLLOW_UP = "follow-up"  # reflect's question: which earlier next step this encounter followed up
 NEW = "new"
 NONE = "none"
 # Practice questions go before the first of these roles in a set, so the set still ends as designed.
@@ -323,6 +325,55 @@ def _keep_draft(coach: Coach, conversation: Conversation, progress: _Progress) -
         conversation.tell(DraftSaved(draft))
 
 
+def _earlier_steps(coach: Coach, domain: str | None, practice: str | None) -> list[tuple[NextStep, str]]:
+    """Pending next steps, the same practice's first, then the same domain's; newest first in each."""
+    found: list[tuple[NextStep, str]] = []
+    seen: set[str] = set()
+    for because, flt in (
+        ("practice", Filter(practice=practice, limit=3) if practice else None),
+        ("domain", Filter(domain=domain, limit=3) if domain else None),
+    ):
+        if flt is None:
+            continue
+        for step in coach.store.next_steps(flt, pending_only=True):
+            if step.encounter_id not in seen:
+                seen.add(step.encounter_id)
+                found.append((step, because))
+    return found
+
+
+def _resurface(coach: Coach, conversation: Conversation, domain: str | None, practice: str | None) -> None:
+    """Before preparing, recall the most relevant next step an earlier reflection ended on."""
+    earlier = _earlier_steps(coach, domain, practice)
+    if earlier:
+        step, because = earlier[0]
+        conversation.tell(Resurfaced(step, because))
+
+
+def _ask_follow_up(
+    coach: Coach, conversation: Conversation, domain: str | None, practice: str | None
+) -> str | None:
+    """Offer to mark an earlier next step as followed up by this encounter; None when there is none."""
+    earlier = _earlier_steps(coach, domain, practice)
+    if not earlier:
+        return None
+    options = [
+        (step.encounter_id, f"{step.created_at.astimezone():%Y-%m-%d} · {_shorten(step.text, 70)}")
+        for step, _ in earlier
+    ]
+    options.append((NONE, "no" if coach.lang == "en" else "ei"))
+    return _ask_choice(
+        conversation,
+        FOLLOW_UP,
+        "Did this encounter follow up one of your earlier next steps?",
+        "Toteutuiko tässä kohtaamisessa jokin aiempi seuraava askeleesi?",
+        coach.lang,
+        options,
+        default=NONE,
+        show_ids=False,
+    )
+
+
 # --- the flows ------------------------------------------------------------------------------------
 
 
@@ -343,6 +394,7 @@ def prepare(
             progress.practice = _choose_practice(
                 coach, conversation, progress.domain, practice, suggest_first=True
             )
+        _resurface(coach, conversation, progress.domain, progress.practice)
         if progress.practice:
             conversation.tell(PracticeShown(coach.catalogue.practice(progress.practice)))
         asked = _ask_all(
@@ -399,6 +451,9 @@ def reflect(
         )
         if practice_id:
             conversation.tell(PracticeShown(coach.catalogue.practice(practice_id)))
+        domain_id = encounter.domain if encounter is not None else progress.domain
+        if FOLLOW_UP not in progress.answers:
+            progress.answers[FOLLOW_UP] = _ask_follow_up(coach, conversation, domain_id, practice_id)
         skip = ("label",) if encounter is not None and encounter.label else ()
         asked = _ask_all(
             coach,
@@ -431,6 +486,8 @@ def reflect(
         coach, progress, asked
     )
     _save(coach, encounter, progress, new=new)
+    if progress.answers.get(FOLLOW_UP) not in (None, NONE):
+        coach.store.mark_followed_up(progress.answers[FOLLOW_UP], encounter.id)
     conversation.tell(EncounterSaved(encounter, "reflect", _by_role(asked, progress, "next_step")))
     return encounter
 
