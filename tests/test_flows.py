@@ -23,6 +23,7 @@ from encounters_cli.coach.conversation import (
     DraftSaved,
     EncounterSaved,
     PracticeShown,
+    Resurfaced,
     ScriptedConversation,
     SuggestionsShown,
     read_answers_file,
@@ -782,3 +783,85 @@ def test_describe_questions_lists_practice_questions_with_full_ids(catalogue: Ca
     }
     with pytest.raises(NotFoundError):
         flows.describe_questions(catalogue, "en", "reflect", "be-nice")
+
+
+# --- looking back: earlier next steps ---------------------------------------------------------------
+
+
+def reflect_new(coach: Coach, *, domain: str, practice: str, next_step: str) -> Encounter:
+    """A reflection with no preparation, ending on ``next_step`` (earlier steps left unmarked)."""
+    data = {
+        "domain": domain,
+        "practice": practice,
+        "label": "synthetic encounter",
+        "answers": reflect_middle(**{"next-step": next_step}),
+    }
+    return flows.reflect(coach, AnswersFileConversation(data))
+
+
+def test_prepare_recalls_the_pending_next_step_of_the_same_practice_first(coach: Coach) -> None:
+    reflect_new(
+        coach, domain="library", practice="explain-the-why", next_step="Show where the rule is written."
+    )
+    reflect_new(coach, domain="library", practice="listen-to-the-end", next_step="Let them finish first.")
+
+    conversation = ScriptedConversation(prepare_script(practice="explain-the-why", **practice_answers(coach)))
+    flows.prepare(coach, conversation)
+    [recalled] = conversation.told(Resurfaced)
+    assert recalled.because == "practice"
+    assert recalled.step.text == "Show where the rule is written."
+    assert recalled.step.ratings == {"trust": 4, "knowledge": 5}  # how that encounter went
+
+
+def test_prepare_recalls_a_step_from_the_same_domain_when_the_practice_is_new(coach: Coach) -> None:
+    reflect_new(coach, domain="school", practice="listen-to-the-end", next_step="Let them finish first.")
+    conversation = ScriptedConversation(prepare_script(domain="school"))
+    flows.prepare(coach, conversation)
+    [recalled] = conversation.told(Resurfaced)
+    assert (recalled.because, recalled.step.text) == ("domain", "Let them finish first.")
+
+
+def test_nothing_is_recalled_elsewhere_or_on_a_fresh_journal(coach: Coach) -> None:
+    conversation = ScriptedConversation(prepare_script())
+    flows.prepare(coach, conversation)
+    assert conversation.told(Resurfaced) == []
+
+    reflect_new(coach, domain="school", practice="listen-to-the-end", next_step="Let them finish first.")
+    conversation = ScriptedConversation(prepare_script(domain="health-care"))
+    flows.prepare(coach, conversation)
+    assert conversation.told(Resurfaced) == []
+
+
+def test_reflect_marks_an_earlier_step_followed_up_and_it_is_not_offered_again(
+    coach: Coach, store: Store
+) -> None:
+    earlier = reflect_new(coach, domain="library", practice="listen-to-the-end", next_step="Let them finish.")
+    prepared = do_prepare(coach)  # library, no practice
+
+    conversation = Recording({**reflect_middle(), "follow-up": earlier.id})
+    flows.reflect(coach, conversation, encounter_id=prepared.id)
+    offered = conversation.questions["follow-up"]
+    assert [option_id for option_id, _ in offered.options] == [earlier.id, "none"]
+    assert "Let them finish." in offered.options[0][1]
+    assert offered.default == "none"
+
+    followed = {step.encounter_id: step.followed_up for step in store.next_steps(Filter(domain="library"))}
+    assert followed == {earlier.id: True, prepared.id: False}
+
+    # the step is done: the next reflection in the library offers only the newer one
+    again = Recording({"domain": "library", "practice": "none", "label": None, **reflect_middle(),
+                       "follow-up": "none"})  # fmt: skip
+    flows.reflect(coach, again, encounter_id="new")
+    assert [option_id for option_id, _ in again.questions["follow-up"].options] == [prepared.id, "none"]
+
+
+def test_an_answers_file_may_name_the_step_it_followed_up(coach: Coach, store: Store) -> None:
+    earlier = reflect_new(coach, domain="library", practice="listen-to-the-end", next_step="Let them finish.")
+    data = {"domain": "library", "practice": "none", "answers": {**reflect_middle(), "follow-up": earlier.id}}
+    flows.reflect(coach, AnswersFileConversation(data))
+    assert store.next_steps(Filter(), pending_only=True)[0].encounter_id != earlier.id
+    assert [s.followed_up for s in store.next_steps(Filter()) if s.encounter_id == earlier.id] == [True]
+
+
+def practice_answers(coach: Coach) -> dict[str, Any]:
+    return {q.id: None for q in coach.catalogue.practice_questions("explain-the-why", "before")}

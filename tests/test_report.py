@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import types
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ GENERATED = datetime(2026, 11, 27, 18, 30, tzinfo=UTC)
 PERIODS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 LABEL = "Benefit form <b>help</b> at the counter"
 INTENTION = "Call back on 040 123 4567 about the form"
-NEXT_STEP = "Email anna.example@example.org the appeal form and check back"
+NEXT_STEP = "Email parent.example@example.org the appeal form and check back"
 FREE_TEXTS = (LABEL, INTENTION, NEXT_STEP, "Benefit form", "Call back", "appeal form")
 
 
@@ -257,7 +258,7 @@ def test_free_text_is_scrubbed_with_include_text(catalogue: Catalogue) -> None:
     page = render(sample(catalogue), catalogue, include_text=True, scrubber=scrubber)
     assert "Email [EMAIL-1] the appeal form and check back" in page
     assert "Call back on [PHONE-1] about the form" in page
-    assert "anna.example@example.org" not in page
+    assert "parent.example@example.org" not in page
     assert "040 123 4567" not in page
     assert 'data-text-included="true"' in page
     assert "Free text is included" in visible_text(page).split("Values my encounters touched")[0]
@@ -265,9 +266,21 @@ def test_free_text_is_scrubbed_with_include_text(catalogue: Catalogue) -> None:
     assert scrubber.counts == {"EMAIL": 1, "PHONE": 1}
 
 
+def test_private_entries_keep_their_text_off_the_page(catalogue: Catalogue) -> None:
+    figures = sample(catalogue)
+    figures.pending_steps = [replace(step, private=True) for step in figures.pending_steps]
+    figures.open_encounters = [replace(item, private=True) for item in figures.open_encounters]
+    scrubber = Scrubber()
+    page = render(figures, catalogue, include_text=True, scrubber=scrubber)
+    assert scrubber.counts == {}  # nothing private reached the scrubber
+    assert "appeal form" not in page
+    assert INTENTION not in page
+    assert 'data-text-included="true"' in page  # the rest of the page still says text was asked for
+
+
 def test_free_text_without_a_scrubber_says_it_is_unscrubbed(catalogue: Catalogue) -> None:
     page = render(sample(catalogue), catalogue, include_text=True, scrubber=None)
-    assert "anna.example@example.org" in page
+    assert "parent.example@example.org" in page
     assert "Free text is included as written, with no identifiers replaced." in page
 
 
@@ -476,7 +489,7 @@ def test_include_text_scrubs_and_says_what_it_replaced(fake_gather: list[Any]) -
     result = run("--lang", "fi", "report", "--html", "--include-text")
     assert result.exit_code == 0, result.stderr
     assert "[EMAIL-1]" in result.stdout
-    assert "anna.example@example.org" not in result.stdout
+    assert "parent.example@example.org" not in result.stdout
     assert "EMAIL 1, PHONE 1" in result.stderr
     assert "Nimiä ei tunnisteta" in result.stderr
 

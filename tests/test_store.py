@@ -46,6 +46,7 @@ def make(
     values: list[str] | None = None,
     label: str | None = "a synthetic encounter",
     answers: list[Answer] | None = None,
+    private: bool = False,
 ) -> Encounter:
     return Encounter(
         id=id or Store.new_id(),
@@ -58,6 +59,7 @@ def make(
         values=values if values is not None else [],
         label=label,
         answers=answers if answers is not None else [],
+        private=private,
     )
 
 
@@ -1029,6 +1031,17 @@ def test_next_steps_carry_text_tags_and_ratings(store: Store, steps: dict[str, E
     )
     assert middle.text == "explain the fee rules"
     assert oldest.text == "ask the pupils first"  # stripped
+
+
+def test_next_steps_say_whether_their_entry_is_private(store: Store) -> None:
+    store.add(
+        make(created_at=day(1), status="reflected", private=True, answers=[step_answer("kept to myself")])
+    )
+    store.add(make(created_at=day(0), status="reflected", answers=[step_answer("fine to share")]))
+    assert sorted((step.text, step.private) for step in store.next_steps(Filter())) == [
+        ("fine to share", False),
+        ("kept to myself", True),
+    ]
 
 
 def test_next_steps_limit_reaches_past_a_page_of_empty_ones(store: Store) -> None:

@@ -76,7 +76,27 @@ def _value_name(catalogue: Catalogue, value_id: str, lang: str) -> str:
     return value.name.get(lang) if value else value_id
 
 
+def _listing(title: str):
+    """A titled list of one-line items: id, when, and text cut to the terminal's width."""
+    from rich.table import Table
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        show_header=False,
+        show_edge=False,
+        pad_edge=False,
+        box=None,
+    )
+    table.add_column(no_wrap=True, min_width=8)
+    table.add_column(no_wrap=True, min_width=12)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    return table
+
+
 def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[RenderableType]:
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -99,13 +119,8 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
     periods = insights.periods[-SHOWN_PERIODS:]
     offset = len(insights.periods) - len(periods)
     if insights.total:
-        table = Table(
-            title=_t(lang, "values", unit=_t(lang, insights.granularity)),
-            title_justify="left",
-            show_edge=False,
-            pad_edge=False,
-            header_style="bold",
-        )
+        heading = Text(_t(lang, "values", unit=_t(lang, insights.granularity)), style="bold")
+        table = Table(show_edge=False, pad_edge=False, header_style="bold")
         table.add_column("")
         for period in periods:
             table.add_column(period.split("-")[-1], justify="right")
@@ -120,7 +135,7 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
                 str(total),
                 bar(total, largest),
             )
-        parts.append(table)
+        parts.append(Group(heading, table))
 
     # rating trends
     lines = Text(_t(lang, "ratings") + "\n", style="bold")
@@ -139,18 +154,14 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
             lines.append(f"  — {_t(lang, 'single')}", style="dim")
         lines.append("\n")
     if insights.total and (rated_any or insights.ratings):
+        lines.rstrip()
         parts.append(lines)
 
     # practices
     if insights.total:
         if insights.practices:
-            table = Table(
-                title=_t(lang, "practices"),
-                title_justify="left",
-                show_edge=False,
-                pad_edge=False,
-                header_style="bold",
-            )
+            heading = Text(_t(lang, "practices"), style="bold")
+            table = Table(show_edge=False, pad_edge=False, header_style="bold")
             for column in ("", _t(lang, "uses"), _t(lang, "with"), _t(lang, "without")):
                 table.add_column(column, justify="left" if not column else "right")
             for item in insights.practices:
@@ -164,23 +175,29 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
                     if item.mean_rating_without is None
                     else f"{item.mean_rating_without:.1f} ({item.ratings_n_without})",
                 )
-            parts.append(table)
+            parts.append(Group(heading, table))
         else:
             parts.append(Text(_t(lang, "no_practices"), style="dim"))
 
     if insights.open_encounters:
-        block = Text(_t(lang, "open") + "\n", style="bold")
+        table = _listing(_t(lang, "open"))
         for item in insights.open_encounters:
             about = " · ".join(part for part in (item.label, item.intention) if part)
-            block.append(f"  {item.encounter_id[:8]}  {_t(lang, 'days', days=item.age_days):<12} ")
-            block.append(shared.inert(" ".join(about.split()))[:80] + "\n")
-        parts.append(block)
+            table.add_row(
+                item.encounter_id[:8],
+                _t(lang, "days", days=item.age_days),
+                shared.literal(" ".join(about.split())),
+            )
+        parts.append(table)
     if insights.pending_steps:
-        block = Text(_t(lang, "pending") + "\n", style="bold")
+        table = _listing(_t(lang, "pending"))
         for step in insights.pending_steps:
-            block.append(f"  {step.created_at.astimezone():%Y-%m-%d}  ")
-            block.append(shared.inert(" ".join(step.text.split()))[:90] + "\n")
-        parts.append(block)
+            table.add_row(
+                step.encounter_id[:8],
+                f"{step.created_at.astimezone():%Y-%m-%d}",
+                shared.literal(" ".join(step.text.split())),
+            )
+        parts.append(table)
     if insights.suggestion:
         from encounters_cli.coach.conversation import Suggestion
 

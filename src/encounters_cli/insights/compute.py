@@ -344,6 +344,7 @@ def _open_items(encounters: Sequence[Encounter], now: datetime) -> list[OpenItem
             label=encounter.label,
             intention=_intention(encounter),
             age_days=max(0, (now - encounter.created_at).days),
+            private=encounter.private,
         )
         for encounter in encounters
     ]

@@ -43,6 +43,7 @@ class OpenItem:
     label: str | None
     intention: str | None
     age_days: int
+    private: bool = False  # its text never leaves the terminal (reports, exports)
 
 
 @dataclass

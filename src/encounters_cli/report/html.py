@@ -731,7 +731,8 @@ class _Report:
                     else self.t("ago.n", n=item.age_days)
                 )
                 line = esc(self.t("open.item", day=self.day(item.created_at), ago=ago))
-                line += self.free_lines((("label", item.label), ("intention", item.intention)))
+                if not item.private:  # a private entry's text stays on the terminal
+                    line += self.free_lines((("label", item.label), ("intention", item.intention)))
                 parts.append(f"<li>{line}</li>")
             more = self.open_count() - len(ins.open_encounters)
             if more > 0:
@@ -745,7 +746,9 @@ class _Report:
                 if step.domain:
                     facts.append(self.domain_name(step.domain))
                 facts += [self.practice_title(practice_id) for practice_id in step.practices]
-                line = esc(" · ".join(facts)) + self.free_lines((("next_step", step.text),))
+                line = esc(" · ".join(facts))
+                if not step.private:  # a private entry's text stays on the terminal
+                    line += self.free_lines((("next_step", step.text),))
                 parts.append(f"<li>{line}</li>")
             parts.append("</ul>")
         parts.append("</section>")

@@ -507,13 +507,13 @@ class Store:
                     clause += " AND e.created_at <= ? AND (e.created_at < ? OR e.seq < ?)"
                     args += [after[0], after[0], after[1]]
                 rows = self._conn.execute(
-                    "SELECT e.seq, e.id, e.created_at, e.domain,"
+                    "SELECT e.seq, e.id, e.created_at, e.domain, e.private,"
                     " EXISTS (SELECT 1 FROM follow_ups f WHERE f.step_seq = e.seq)"
                     f" FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
                     [*args, size],
                 ).fetchall()
                 texts = self._next_step_texts([row[0] for row in rows])
-                for seq, id_, created_at, domain, followed in rows:
+                for seq, id_, created_at, domain, private, followed in rows:
                     text = texts.get(seq)
                     if text is None:
                         continue
@@ -526,6 +526,7 @@ class Store:
                         ratings={},
                         text=text,
                         followed_up=bool(followed),
+                        private=bool(private),
                     )
                     if flt.limit is not None and len(found) == flt.limit:
                         break

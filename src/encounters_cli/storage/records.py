@@ -156,6 +156,7 @@ class NextStep:
     ratings: dict[str, int]
     text: str
     followed_up: bool = False
+    private: bool = False  # its text never leaves the terminal (reports, exports)
 
 
 @dataclass
