@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "open": {"en": "Prepared, not yet reflected on", "fi": "Valmisteltu, ei vielä reflektoitu"},
     "days": {"en": "{days} d ago", "fi": "{days} pv sitten"},
+    "more": {
+        "en": "… and {count} older ones (encounters list --open)",
+        "fi": "… ja {count} vanhempaa (encounters list --open)",
+    },
     "pending": {
         "en": "Next steps no later reflection has followed up",
         "fi": "Seuraavat askeleet, joihin et ole vielä palannut",
@@ -188,6 +192,9 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
                 _t(lang, "days", days=item.age_days),
                 shared.literal(" ".join(about.split())),
             )
+        more = insights.open_total - len(insights.open_encounters)
+        if more > 0:
+            table.add_row("", "", Text(_t(lang, "more", count=more), style="dim"))
         parts.append(table)
     if insights.pending_steps:
         table = _listing(_t(lang, "pending"))
