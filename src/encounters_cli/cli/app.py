@@ -122,11 +122,13 @@ def root(
 
 def _register() -> None:
     from encounters_cli.cli import (
+        backup_commands,
         catalogue_commands,
         coach_commands,
         insights_commands,
         journal_commands,
         report_commands,
+        security_commands,
         setup_commands,
     )
 
@@ -136,6 +138,8 @@ def _register() -> None:
         insights_commands,
         report_commands,
         catalogue_commands,
+        security_commands,
+        backup_commands,
         setup_commands,
     ):
         module.register(app)
