@@ -21,3 +21,12 @@ def resolve_language(option: str | None, configured: str | None) -> str:
         if candidate:
             return candidate
     return locale_language()
+
+
+Texts = dict[str, dict[str, str]]
+
+
+def translate(texts: Texts, lang: str, key: str, **values: object) -> str:
+    """``texts[key]`` in ``lang`` (English when that language is missing), with ``values`` filled in."""
+    entry = texts[key]
+    return entry.get(lang, entry["en"]).format(**values)

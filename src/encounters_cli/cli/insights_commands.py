@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from encounters_cli.cli.messages import t
 from encounters_cli.cli.state import state
 
 if TYPE_CHECKING:
@@ -18,49 +19,6 @@ if TYPE_CHECKING:
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SHOWN_PERIODS = 8  # the terminal shows the latest periods; --json and the HTML report have them all
-
-TEXTS: dict[str, dict[str, str]] = {
-    "title": {"en": "Insights", "fi": "Näkymä omaan työhön"},
-    "encounters": {"en": "{total} encounters", "fi": "{total} kohtaamista"},
-    "values": {"en": "Values touched, per {unit}", "fi": "Arvot, joita kohtaamiset koskettivat ({unit})"},
-    "week": {"en": "week", "fi": "viikoittain"},
-    "month": {"en": "month", "fi": "kuukausittain"},
-    "total": {"en": "total", "fi": "yht."},
-    "ratings": {
-        "en": "My perception of the lifelines (mean 1–5, number of ratings in brackets)",
-        "fi": "Oma arvioni elämänlangoista (keskiarvo 1–5, arvioiden määrä suluissa)",
-    },
-    "single": {"en": "one rating is not yet a trend", "fi": "yksi arvio ei vielä ole suunta"},
-    "no_ratings": {"en": "no ratings yet", "fi": "ei vielä arvioita"},
-    "practices": {"en": "Practices tried", "fi": "Kokeillut harjoitukset"},
-    "uses": {"en": "used", "fi": "käytetty"},
-    "with": {"en": "rated with it", "fi": "arvio sen kanssa"},
-    "without": {"en": "rated without it", "fi": "arvio ilman sitä"},
-    "no_practices": {
-        "en": "No practices tried in this period.",
-        "fi": "Ei kokeiltuja harjoituksia tällä jaksolla.",
-    },
-    "open": {"en": "Prepared, not yet reflected on", "fi": "Valmisteltu, ei vielä reflektoitu"},
-    "days": {"en": "{days} d ago", "fi": "{days} pv sitten"},
-    "more": {
-        "en": "… and {count} older ones (encounters list --open)",
-        "fi": "… ja {count} vanhempaa (encounters list --open)",
-    },
-    "pending": {
-        "en": "Next steps no later reflection has followed up",
-        "fi": "Seuraavat askeleet, joihin et ole vielä palannut",
-    },
-    "suggest": {"en": "One thing to try", "fi": "Yksi asia kokeiltavaksi"},
-    "empty": {
-        "en": "No encounters in this period yet. Start with 'encounters prepare' or 'encounters log'.",
-        "fi": "Tällä jaksolla ei vielä ole kohtaamisia. "
-        "Aloita komennolla 'encounters prepare' tai 'encounters log'.",
-    },
-}
-
-
-def _t(lang: str, key: str, **values: object) -> str:
-    return TEXTS[key].get(lang, TEXTS[key]["en"]).format(**values)
 
 
 def bar(count: int, largest: int, width: int = 12) -> str:
@@ -105,30 +63,31 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
     from rich.text import Text
 
     from encounters_cli.cli import render as shared
-    from encounters_cli.cli.messages import t
 
     parts: list[RenderableType] = []
-    head = Text(_t(lang, "title"), style="bold")
+    head = Text(t(lang, "insights.title"), style="bold")
     if insights.periods:
         head.append(f" · {insights.periods[0]} – {insights.periods[-1]}")
-    head.append(" · " + _t(lang, "encounters", total=insights.total))
+    head.append(" · " + t(lang, "insights.encounters", total=insights.total))
     statuses = ", ".join(f"{t(lang, 'status.' + s)} {n}" for s, n in insights.by_status.items() if n)
     if statuses:
         head.append(f" ({statuses})")
     parts.append(head)
     if not insights.total:
-        parts.append(Text(_t(lang, "empty")))
+        parts.append(Text(t(lang, "insights.empty")))
 
     # values per period, the latest periods only
     periods = insights.periods[-SHOWN_PERIODS:]
     offset = len(insights.periods) - len(periods)
     if insights.total:
-        heading = Text(_t(lang, "values", unit=_t(lang, insights.granularity)), style="bold")
+        heading = Text(
+            t(lang, "insights.values", unit=t(lang, "insights." + insights.granularity)), style="bold"
+        )
         table = Table(show_edge=False, pad_edge=False, header_style="bold")
         table.add_column("")
         for period in periods:
             table.add_column(period.split("-")[-1], justify="right")
-        table.add_column(_t(lang, "total"), justify="right")
+        table.add_column(t(lang, "insights.total"), justify="right")
         table.add_column("")
         largest = max(insights.value_totals.values(), default=0)
         for value_id, counts in insights.values.items():
@@ -142,20 +101,20 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
         parts.append(Group(heading, table))
 
     # rating trends
-    lines = Text(_t(lang, "ratings") + "\n", style="bold")
+    lines = Text(t(lang, "insights.ratings") + "\n", style="bold")
     rated_any = False
     for lifeline, points in insights.ratings.items():
         shown = points[-SHOWN_PERIODS:]
         n = sum(p.n for p in points)
         lines.append(f"  {_value_name(catalogue, lifeline, lang):<18} ", style="")
         if not n:
-            lines.append(_t(lang, "no_ratings") + "\n", style="dim")
+            lines.append(t(lang, "insights.no_ratings") + "\n", style="dim")
             continue
         rated_any = True
         lines.append(sparkline(shown) + "  ")
         lines.append("  ".join(f"{p.mean:.1f}({p.n})" for p in shown if p.mean is not None))
         if n == 1:
-            lines.append(f"  — {_t(lang, 'single')}", style="dim")
+            lines.append(f"  — {t(lang, 'insights.single')}", style="dim")
         lines.append("\n")
     if insights.total and (rated_any or insights.ratings):
         lines.rstrip()
@@ -164,9 +123,14 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
     # practices
     if insights.total:
         if insights.practices:
-            heading = Text(_t(lang, "practices"), style="bold")
+            heading = Text(t(lang, "insights.practices"), style="bold")
             table = Table(show_edge=False, pad_edge=False, header_style="bold")
-            for column in ("", _t(lang, "uses"), _t(lang, "with"), _t(lang, "without")):
+            for column in (
+                "",
+                t(lang, "insights.uses"),
+                t(lang, "insights.with"),
+                t(lang, "insights.without"),
+            ):
                 table.add_column(column, justify="left" if not column else "right")
             for item in insights.practices:
                 practice = catalogue.practices.get(item.practice_id)
@@ -181,23 +145,23 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
                 )
             parts.append(Group(heading, table))
         else:
-            parts.append(Text(_t(lang, "no_practices"), style="dim"))
+            parts.append(Text(t(lang, "insights.no_practices"), style="dim"))
 
     if insights.open_encounters:
-        table = _listing(_t(lang, "open"))
+        table = _listing(t(lang, "insights.open"))
         for item in insights.open_encounters:
             about = " · ".join(part for part in (item.label, item.intention) if part)
             table.add_row(
                 item.encounter_id[:8],
-                _t(lang, "days", days=item.age_days),
+                t(lang, "insights.days", days=item.age_days),
                 shared.literal(" ".join(about.split())),
             )
         more = insights.open_total - len(insights.open_encounters)
         if more > 0:
-            table.add_row("", "", Text(_t(lang, "more", count=more), style="dim"))
+            table.add_row("", "", Text(t(lang, "insights.more", count=more), style="dim"))
         parts.append(table)
     if insights.pending_steps:
-        table = _listing(_t(lang, "pending"))
+        table = _listing(t(lang, "insights.pending"))
         for step in insights.pending_steps:
             table.add_row(
                 step.encounter_id[:8],
@@ -213,7 +177,7 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
         reason = shared.suggestion_reason(
             Suggestion(practice, item.reason_values, item.counts, item.window), catalogue, lang
         )
-        block = Text(_t(lang, "suggest") + ": ", style="bold")
+        block = Text(t(lang, "insights.suggest") + ": ", style="bold")
         block.append(practice.title.get(lang))
         block.append(f" ({practice.id}) — {reason}", style="dim")
         parts.append(block)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from encounters_cli.i18n import translate
+
 MESSAGES: dict[str, dict[str, str]] = {
     "suggestions.title": {
         "en": "Suggested practices: they serve the values your recent encounters touched least.",
@@ -122,9 +124,56 @@ MESSAGES: dict[str, dict[str, str]] = {
     "edit.saved": {"en": "Saved changes to {id}.", "fi": "Muutokset tallennettu: {id}."},
     "edit.unchanged": {"en": "No changes.", "fi": "Ei muutoksia."},
     "check.ok": {"en": "{count} file(s) checked: valid.", "fi": "{count} tiedosto(a) tarkistettu: kunnossa."},
+    "insights.title": {"en": "Insights", "fi": "Näkymä omaan työhön"},
+    "insights.encounters": {"en": "{total} encounters", "fi": "{total} kohtaamista"},
+    "insights.values": {
+        "en": "Values touched, per {unit}",
+        "fi": "Arvot, joita kohtaamiset koskettivat ({unit})",
+    },
+    "insights.week": {"en": "week", "fi": "viikoittain"},
+    "insights.month": {"en": "month", "fi": "kuukausittain"},
+    "insights.total": {"en": "total", "fi": "yht."},
+    "insights.ratings": {
+        "en": "My perception of the lifelines (mean 1–5, number of ratings in brackets)",
+        "fi": "Oma arvioni elämänlangoista (keskiarvo 1–5, arvioiden määrä suluissa)",
+    },
+    "insights.single": {"en": "one rating is not yet a trend", "fi": "yksi arvio ei vielä ole suunta"},
+    "insights.no_ratings": {"en": "no ratings yet", "fi": "ei vielä arvioita"},
+    "insights.practices": {"en": "Practices tried", "fi": "Kokeillut harjoitukset"},
+    "insights.uses": {"en": "used", "fi": "käytetty"},
+    "insights.with": {"en": "rated with it", "fi": "arvio sen kanssa"},
+    "insights.without": {"en": "rated without it", "fi": "arvio ilman sitä"},
+    "insights.no_practices": {
+        "en": "No practices tried in this period.",
+        "fi": "Ei kokeiltuja harjoituksia tällä jaksolla.",
+    },
+    "insights.open": {"en": "Prepared, not yet reflected on", "fi": "Valmisteltu, ei vielä reflektoitu"},
+    "insights.days": {"en": "{days} d ago", "fi": "{days} pv sitten"},
+    "insights.more": {
+        "en": "… and {count} older ones (encounters list --open)",
+        "fi": "… ja {count} vanhempaa (encounters list --open)",
+    },
+    "insights.pending": {
+        "en": "Next steps no later reflection has followed up",
+        "fi": "Seuraavat askeleet, joihin et ole vielä palannut",
+    },
+    "insights.suggest": {"en": "One thing to try", "fi": "Yksi asia kokeiltavaksi"},
+    "insights.empty": {
+        "en": "No encounters in this period yet. Start with 'encounters prepare' or 'encounters log'.",
+        "fi": "Tällä jaksolla ei vielä ole kohtaamisia. "
+        "Aloita komennolla 'encounters prepare' tai 'encounters log'.",
+    },
+    "report.written": {"en": "Report written to {where}.", "fi": "Raportti kirjoitettu: {where}"},
+    "report.stdout": {"en": "standard output", "fi": "vakiotuloste"},
+    "report.scrubbed": {
+        "en": "Free text is included; replaced with placeholders: {counts}. Names are not detected, "
+        "so read the page before you share it.",
+        "fi": "Vapaa teksti on mukana; merkinnöillä korvattu: {counts}. Nimiä ei tunnisteta, joten "
+        "lue sivu ennen kuin jaat sen.",
+    },
+    "report.nothing": {"en": "nothing", "fi": "ei mitään"},
 }
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    texts = MESSAGES[key]
-    return texts.get(lang, texts["en"]).format(**values)
+    return translate(MESSAGES, lang, key, **values)

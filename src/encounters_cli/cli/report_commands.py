@@ -8,26 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from encounters_cli.cli.messages import t
 from encounters_cli.cli.state import state
 
 if TYPE_CHECKING:
     from datetime import datetime
-
-TEXTS: dict[str, dict[str, str]] = {
-    "written": {"en": "Report written to {where}.", "fi": "Raportti kirjoitettu: {where}"},
-    "stdout": {"en": "standard output", "fi": "vakiotuloste"},
-    "scrubbed": {
-        "en": "Free text is included; replaced with placeholders: {counts}. Names are not detected, "
-        "so read the page before you share it.",
-        "fi": "Vapaa teksti on mukana; merkinnöillä korvattu: {counts}. Nimiä ei tunnisteta, joten "
-        "lue sivu ennen kuin jaat sen.",
-    },
-    "nothing": {"en": "nothing", "fi": "ei mitään"},
-}
-
-
-def _t(lang: str, key: str, **values: object) -> str:
-    return TEXTS[key].get(lang, TEXTS[key]["en"]).format(**values)
 
 
 def report(
@@ -89,8 +74,8 @@ def report(
     console = render.stderr_console()
     if scrubber is not None:
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(scrubber.counts.items()))
-        console.print(_t(lang, "scrubbed", counts=counts or _t(lang, "nothing")))
-    console.print(_t(lang, "written", where=_t(lang, "stdout") if where is None else str(where)))
+        console.print(t(lang, "report.scrubbed", counts=counts or t(lang, "report.nothing")))
+    console.print(t(lang, "report.written", where=t(lang, "report.stdout") if where is None else str(where)))
 
 
 def _write(page: str, out: str | None, generated: datetime) -> Path | None:

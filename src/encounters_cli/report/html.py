@@ -24,6 +24,7 @@ from itertools import count, pairwise
 from typing import TYPE_CHECKING
 
 from encounters_cli import __version__
+from encounters_cli.i18n import translate
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
@@ -333,8 +334,7 @@ class _Report:
     # --- words and numbers ---------------------------------------------------------------------
 
     def t(self, key: str, **values: object) -> str:
-        texts = TEXTS[key]
-        return texts.get(self.lang, texts["en"]).format(**values)
+        return translate(TEXTS, self.lang, key, **values)
 
     def number(self, value: float, digits: int = 1) -> str:
         text = f"{value:.{digits}f}"
