@@ -172,6 +172,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lue sivu ennen kuin jaat sen.",
     },
     "report.nothing": {"en": "nothing", "fi": "ei mitään"},
+    "passphrase.ask": {"en": "Passphrase for {path}: ", "fi": "Tunnuslause ({path}): "},
+    "passphrase.new": {
+        "en": "New passphrase (at least {minimum} characters; a few words are best): ",
+        "fi": "Uusi tunnuslause (vähintään {minimum} merkkiä; muutama sana on paras): ",
+    },
+    "passphrase.repeat": {"en": "The same again: ", "fi": "Sama uudelleen: "},
+    "passphrase.mismatch": {
+        "en": "The two did not match; once more.",
+        "fi": "Tunnuslauseet eivät täsmänneet; vielä kerran.",
+    },
+    "passphrase.too_short": {
+        "en": "Too short: at least {minimum} characters.",
+        "fi": "Liian lyhyt: vähintään {minimum} merkkiä.",
+    },
+    "security.encrypted": {
+        "en": "Encrypted {path}: labels, answers and drafts now need the passphrase. A forgotten "
+        "passphrase cannot be recovered. Copies and backups made earlier still hold the text unencrypted.",
+        "fi": "{path} on salattu: otsikot, vastaukset ja luonnokset vaativat nyt tunnuslauseen. "
+        "Unohdettua tunnuslausetta ei voi palauttaa. Aiemmin tehdyissä kopioissa ja varmuuskopioissa "
+        "teksti on yhä salaamatta.",
+    },
+    "security.decrypted": {
+        "en": "Decrypted {path}: its text is stored unencrypted again.",
+        "fi": "{path} on purettu: sen teksti tallennetaan taas salaamatta.",
+    },
+    "security.changed": {
+        "en": "Changed the passphrase of {path}. The entries were not re-encrypted, so a copy made "
+        "earlier still opens with the old passphrase.",
+        "fi": "Tunnuslause vaihdettu ({path}). Merkintöjä ei salattu uudelleen, joten aiemmin tehty "
+        "kopio aukeaa yhä vanhalla tunnuslauseella.",
+    },
+    "security.remembered": {
+        "en": "The passphrase is kept in the system keyring.",
+        "fi": "Tunnuslause on tallessa järjestelmän avainnipussa.",
+    },
+    "security.not_scrubbed": {
+        "en": "Another encounters session has the journal open, so old pages stay in its write-ahead "
+        "log until every session has ended.",
+        "fi": "Toinen encounters-istunto pitää päiväkirjaa auki, joten vanhat sivut jäävät sen "
+        "lokitiedostoon, kunnes kaikki istunnot ovat päättyneet.",
+    },
 }
 
 

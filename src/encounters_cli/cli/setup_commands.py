@@ -12,7 +12,8 @@ import typer
 from encounters_cli.cli.state import state
 
 config_app = typer.Typer(
-    help="Show or change settings (content language, extra practice folders).", no_args_is_help=True
+    help="Show or change settings (content language, extra practice folders, keyring opt-in).",
+    no_args_is_help=True,
 )
 
 
@@ -49,15 +50,16 @@ def config_show(ctx: typer.Context) -> None:
     sys.stdout.write(f"# {storage_paths.config_path()}\n")
     sys.stdout.write(f"lang = {shared.config.lang or '(from the locale: ' + shared.lang + ')'}\n")
     sys.stdout.write(f"practices = {[str(p) for p in shared.config.practices]}\n")
+    sys.stdout.write(f"keyring = {'true' if shared.config.keyring else 'false'}\n")
 
 
 @config_app.command("set")
 def config_set(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="lang or practices.")],
+    key: Annotated[str, typer.Argument(help="lang, practices or keyring.")],
     values: Annotated[list[str], typer.Argument(metavar="VALUE...", help="The new value(s).")],
 ) -> None:
-    """Set a key: 'config set lang fi', 'config set practices ~/packs/team ~/packs/org'."""
+    """Set a key: 'config set lang fi', 'config set practices ~/packs/team', 'config set keyring true'."""
     from encounters_cli.errors import ConfigError
     from encounters_cli.storage import config
 
@@ -68,14 +70,24 @@ def config_set(
         current.lang = values[0]
     elif key == "practices":
         current.practices = [Path(value).expanduser().resolve() for value in values]
+    elif key == "keyring":
+        if len(values) != 1 or values[0] not in ("true", "false"):
+            raise ConfigError("keyring takes one value: true or false")
+        current.keyring = values[0] == "true"
     else:
         raise ConfigError(f"unknown key '{key}' (known keys: {', '.join(config.KEYS)})")
     written = config.save(current)
     sys.stderr.write(f"saved {key} in {written}\n")
+    if key == "keyring" and current.keyring:
+        from encounters_cli.cli import passphrase
+
+        sys.stderr.write(passphrase.keyring_note() + "\n")
 
 
 @config_app.command("unset")
-def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="lang or practices.")]) -> None:
+def config_unset(
+    ctx: typer.Context, key: Annotated[str, typer.Argument(help="lang, practices or keyring.")]
+) -> None:
     """Remove a key, going back to the default."""
     from encounters_cli.errors import ConfigError
     from encounters_cli.storage import config
@@ -85,6 +97,8 @@ def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="la
         current.lang = None
     elif key == "practices":
         current.practices = []
+    elif key == "keyring":
+        current.keyring = False
     else:
         raise ConfigError(f"unknown key '{key}' (known keys: {', '.join(config.KEYS)})")
     config.save(current)

@@ -62,13 +62,21 @@ class AppState:
         if self._store is None:
             from encounters_cli.storage.journal import Store
 
-            self._store = Store.open(self.journal_path())
+            self._store = Store.open(self.journal_path(), passphrase=self._passphrase)
         return self._store
+
+    def _passphrase(self) -> str:
+        """Asked by the store the first time an encrypted journal's text is read or written."""
+        from encounters_cli.cli import passphrase
+
+        return passphrase.current(self.journal_path(), keyring=self.config.keyring, lang=self.lang)
 
     def coach(self) -> Coach:
         from encounters_cli.coach.flows import Coach
 
-        return Coach(catalogue=self.catalogue, store=self.store, lang=self.lang)
+        store = self.store
+        store.unlock()  # every flow writes text: an encrypted journal's passphrase before the first question
+        return Coach(catalogue=self.catalogue, store=store, lang=self.lang)
 
     def remind_open(self) -> None:
         """One quiet line when prepared encounters older than a day still wait: a nudge, not a tally."""

@@ -1,4 +1,4 @@
-"""The user's config file (TOML): content language and extra catalogue folders.
+"""The user's config file (TOML): content language, extra catalogue folders, keyring opt-in.
 
 TOML because it is read on every start: the standard library parses it quickly, with no YAML import.
 """
@@ -16,6 +16,8 @@ from encounters_cli.storage import paths
 KEYS = {
     "lang": "content language: en or fi",
     "practices": "extra catalogue folders, a list of paths",
+    "keyring": "keep an encrypted journal's passphrase in the system keyring: true or false"
+    " (needs the keyring package)",
 }
 
 
@@ -23,6 +25,7 @@ KEYS = {
 class Config:
     lang: str | None = None
     practices: list[Path] = field(default_factory=list)
+    keyring: bool = False  # opt-in: the passphrase lives in the OS keyring (if the package is importable)
 
 
 def _parse_toml(text: str) -> dict:
@@ -56,8 +59,13 @@ def load(path: Path | None = None) -> Config:
         practices = [practices]
     if not isinstance(practices, list) or not all(isinstance(item, str) for item in practices):
         raise ConfigError(f"{path}: practices must be a list of folder paths")
+    keyring = raw.get("keyring", False)
+    if not isinstance(keyring, bool):
+        raise ConfigError(f"{path}: keyring must be true or false, not {keyring!r}")
     base = path.parent
-    return Config(lang=lang, practices=[(base / Path(item).expanduser()) for item in practices])
+    return Config(
+        lang=lang, practices=[(base / Path(item).expanduser()) for item in practices], keyring=keyring
+    )
 
 
 def _toml_value(value: str | list[str]) -> str:
@@ -76,6 +84,8 @@ def save(config: Config, path: Path | None = None) -> Path:
         lines.append(f"lang = {_toml_value(config.lang)}")
     if config.practices:
         lines.append(f"practices = {_toml_value([str(item) for item in config.practices])}")
+    if config.keyring:
+        lines.append("keyring = true")
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -3,9 +3,12 @@
 Shape, with what is coming in mind:
 
 - Free text (labels, answers, draft data) passes through ``Store._seal``/``Store._unseal`` on every
-  write and read, so encryption at rest can plug in there without touching a query.
+  write and read; in an encrypted journal (``storage/crypto.py``) they encrypt and decrypt, so no
+  query knows whether the journal is encrypted. The data key is unlocked lazily, on the first text
+  read or written, so counting and insights' figures never ask for the passphrase.
 - The search index (FTS5 ``encounter_text``) is filled here rather than by triggers because it must
-  see the *unsealed* text; when encryption arrives it is the one place to decide what the index keeps.
+  see the *unsealed* text. An encrypted journal keeps it empty (an index of words is the text) and
+  searches by decrypting in memory (``storage/textmatch.py``).
 - Pages of encounters are selected first, through the indexes, and their children are fetched in a
   few batched queries (one range scan when the page's entries lie close together in the file, else
   ``IN`` lists), so listing 20 or streaming 100,000 entries costs a handful of queries per page,
@@ -19,6 +22,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import dataclasses
+import heapq
 import json
 import os
 import sqlite3
@@ -29,10 +33,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from encounters_cli.errors import AmbiguousIdError, JournalError, NotFoundError
 from encounters_cli.storage import migrations
+from encounters_cli.storage.crypto import SEALED_PREFIX  # a constant: cryptography itself loads lazily
 from encounters_cli.storage.paths import data_dir, ensure_private_dir
 from encounters_cli.storage.records import (
     HIGHLIGHT_END,
@@ -48,6 +53,11 @@ from encounters_cli.storage.records import (
     to_iso,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from encounters_cli.storage.crypto import DataKey
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -65,21 +75,48 @@ _HEX = frozenset("0123456789abcdef")
 _CHILD_TABLES = ("encounter_practices", "encounter_values", "ratings", "answers")
 _ENCOUNTER_COLUMNS = "e.seq, e.id, e.status, e.created_at, e.updated_at, e.domain, e.lang, e.label, e.private"
 _NEWEST_FIRST = "ORDER BY e.created_at DESC, e.seq DESC"
+ENCRYPTION_META_KEY = "encryption"  # the envelope: wrapped data key and KDF parameters (storage/crypto.py)
+_REWRITE_BATCH = 500
+_CHANGED_MEANWHILE = (
+    "another encounters program encrypted, decrypted or changed the passphrase of the journal while this"
+    " one ran; nothing was changed by this command: run it again"
+)
+# Where sealed free text lives: table, its key column, the sealed column.
+_SEALED_COLUMNS = (("encounters", "seq", "label"), ("answers", "rowid", "answer"), ("drafts", "id", "data"))
 
 
 class Store:
     """An open journal. Get one with ``Store.open(path)``; use it as a context manager or ``close()`` it."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout: float) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        busy_timeout: float,
+        passphrase: Callable[[], str] | None = None,
+    ) -> None:
         self._conn = conn
         self.path = path
         self._busy_timeout = busy_timeout
+        self._passphrase = passphrase
+        self._envelope: str | None = None  # the journal's encryption envelope as last read; None: plain
+        self._data_key: DataKey | None = None  # unlocked on first use
 
     # -- opening and closing -------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Store:
+    def open(
+        cls,
+        path: Path,
+        *,
+        passphrase: Callable[[], str] | None = None,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> Store:
         """Open (creating if needed) the journal at ``path`` and bring its schema up to date.
+
+        ``passphrase`` is called (at most once, and only when free text is first read or written) if
+        the journal is encrypted; without it such a journal still counts and lists ids, but reading
+        or writing text is a JournalError.
 
         The file is made 0600 before SQLite touches it, because SQLite would create it with the
         umask's permissions; a folder we create (or our own data folder) is made 0700. A file that
@@ -98,7 +135,7 @@ class Store:
             conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise _user_error(exc, path, busy_timeout) or JournalError(f"cannot open {path}: {exc}") from exc
-        store = cls(conn, path, busy_timeout)
+        store = cls(conn, path, busy_timeout, passphrase)
         try:
             with store._guard():
                 # Read-only checks first: a damaged, foreign or newer file fails before anything is written.
@@ -107,6 +144,7 @@ class Store:
                 conn.execute("PRAGMA foreign_keys = ON")
                 _use_wal(conn, busy_timeout)
                 migrations.migrate(conn, path=str(path))
+                store._envelope = store._read_envelope()
         except BaseException:
             conn.close()
             raise
@@ -134,18 +172,210 @@ class Store:
 
     # -- free text at rest ---------------------------------------------------------------------
 
+    @property
+    def encrypted(self) -> bool:
+        """Whether the journal's free text is encrypted (as of opening it or this Store's last change)."""
+        return self._envelope is not None
+
     def _seal(self, text: str) -> str:
-        """Encode free text on its way into the file. Identity today; encryption at rest plugs in here."""
-        return text
+        """Encode free text on its way into the file: encrypted in an encrypted journal, else as it is."""
+        if self._envelope is None:
+            return text
+        return self._key().seal(text)
 
     def _unseal(self, text: str) -> str:
         """Inverse of ``_seal`` for text read back from the file."""
-        return text
+        if self._envelope is None:
+            if text.startswith(SEALED_PREFIX) and self._read_envelope() is not None:
+                # Another process encrypted the journal after we opened it; a label may legitimately
+                # start like sealed text, so only the envelope tells.
+                raise JournalError(_CHANGED_MEANWHILE)
+            return text
+        return self._key().unseal(text)
+
+    def _key(self) -> DataKey:
+        """The data key, unlocked with the passphrase on first use (the callback is asked once)."""
+        if self._data_key is not None:
+            return self._data_key
+        assert self._envelope is not None
+        if self._passphrase is None:
+            raise JournalError(
+                f"the journal {self.path} is encrypted and no passphrase was given: run encounters on a"
+                " terminal to be asked for it, or set ENCOUNTERS_PASSPHRASE"
+            )
+        from encounters_cli.storage import crypto
+
+        key = crypto.unwrap(self._envelope, self._passphrase())
+        if key is None:
+            raise JournalError(
+                f"wrong passphrase for the encrypted journal {self.path}; nothing was read or changed"
+                " (a forgotten passphrase cannot be recovered)"
+            )
+        self._data_key = key
+        return key
+
+    def unlock(self) -> None:
+        """Ask for the passphrase now and check it (JournalError if wrong); nothing to do if plain.
+
+        Reads and writes unlock on their own; this is for asking before other questions, and for
+        asking before a write takes the lock rather than while other sessions wait on it.
+        """
+        if self._envelope is not None:
+            self._key()
+
+    def _read_envelope(self) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (ENCRYPTION_META_KEY,)).fetchone()
+        return None if row is None else row[0]
+
+    def encryption_parameters(self) -> dict[str, Any] | None:
+        """The recorded encryption format (cipher, KDF name and parameters; no key), or None if plain."""
+        if self._envelope is None:
+            return None
+        from encounters_cli.storage import crypto
+
+        document = crypto.read_envelope(self._envelope)
+        kdf = {key: value for key, value in document["kdf"].items() if key != "salt"}
+        return {"format": document["format"], "cipher": document["cipher"], "kdf": kdf}
+
+    # -- encrypting, decrypting, changing the passphrase ---------------------------------------
+
+    def encrypt(self, new_passphrase: str) -> bool:
+        """Encrypt every label, answer and draft under a new random data key wrapped by ``new_passphrase``.
+
+        One transaction: the journal is either wholly plain or wholly encrypted. The search index is
+        emptied. Then the old plain text is scrubbed from the file, its free pages and the WAL
+        (``secure_delete``, ``VACUUM``, a truncating checkpoint). Returns False when another
+        connection kept the WAL from being emptied (its old pages go when the last session closes).
+        """
+        from encounters_cli.storage import crypto
+
+        if self._envelope is not None:
+            raise JournalError(
+                f"the journal {self.path} is already encrypted;"
+                " 'encounters passphrase' changes its passphrase"
+            )
+        crypto.check_new_passphrase(new_passphrase)
+        key = crypto.DataKey.generate()
+        envelope = key.wrap(new_passphrase)  # the slow key derivation, before taking the write lock
+        with self._secure_delete(), self._write() as conn:
+            self._rewrite_sealed(key.seal)
+            conn.execute("DELETE FROM encounter_text")
+            # 'rebuild' drops every index segment; a plain DELETE leaves the old words in them.
+            conn.execute("INSERT INTO encounter_text (encounter_text) VALUES ('rebuild')")
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (ENCRYPTION_META_KEY, envelope))
+        self._envelope, self._data_key = envelope, key
+        return self._scrub()
+
+    def decrypt(self) -> None:
+        """Store the free text unencrypted again and rebuild the search index; asks for the passphrase."""
+        if self._envelope is None:
+            raise JournalError(f"the journal {self.path} is not encrypted")
+        key = self._key()
+        with self._write() as conn:
+            self._rewrite_sealed(key.unseal)
+            conn.execute("DELETE FROM meta WHERE key = ?", (ENCRYPTION_META_KEY,))
+            self._rebuild_search_index()
+        self._envelope, self._data_key = None, None
+
+    def change_passphrase(self, new_passphrase: str) -> bool:
+        """Wrap the same data key with ``new_passphrase`` (fresh salt, current KDF cost); entries stay as is.
+
+        Asks for the current passphrase. The old envelope is scrubbed from the WAL and free pages,
+        so the old passphrase opens nothing in this file; like ``encrypt``, returns False when
+        another connection kept the WAL from being emptied.
+        """
+        from encounters_cli.storage import crypto
+
+        if self._envelope is None:
+            raise JournalError(
+                f"the journal {self.path} is not encrypted;"
+                " 'encounters encrypt' encrypts it with a passphrase"
+            )
+        crypto.check_new_passphrase(new_passphrase)
+        envelope = self._key().wrap(new_passphrase)
+        with self._secure_delete(), self._write() as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (envelope, ENCRYPTION_META_KEY))
+        self._envelope = envelope
+        return self._scrub()
+
+    def _rewrite_sealed(self, transform: Callable[[str], str]) -> None:
+        """Pass every sealed column through ``transform``, in batches (inside the caller's transaction)."""
+        conn = self._conn
+        for table, key, column in _SEALED_COLUMNS:
+            after: Any = None
+            while True:
+                rows = conn.execute(
+                    f"SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL"
+                    + ("" if after is None else f" AND {key} > ?")
+                    + f" ORDER BY {key} LIMIT {_REWRITE_BATCH}",
+                    () if after is None else (after,),
+                ).fetchall()
+                conn.executemany(
+                    f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                    [(transform(text), row_key) for row_key, text in rows],
+                )
+                if len(rows) < _REWRITE_BATCH:
+                    break
+                after = rows[-1][0]
+
+    def _rebuild_search_index(self) -> None:
+        """Refill ``encounter_text`` from the (plain) labels and answers, as ``_insert_children`` would."""
+        conn = self._conn
+        conn.execute("DELETE FROM encounter_text")
+        conn.execute("INSERT INTO encounter_text (encounter_text) VALUES ('rebuild')")
+        rows = conn.execute(
+            "SELECT e.seq, e.label, a.answer FROM encounters e LEFT JOIN answers a ON a.encounter_seq = e.seq"
+            " ORDER BY e.seq, a.position"
+        )
+        current: tuple[int, str] | None = None
+        parts: builtins.list[str] = []
+
+        def flush() -> None:
+            if current is not None:
+                conn.execute(
+                    "INSERT INTO encounter_text (rowid, label, body) VALUES (?, ?, ?)",
+                    (current[0], current[1], "\n".join(part for part in parts if part.strip())),
+                )
+
+        for seq, label, answer in rows:
+            if current is None or current[0] != seq:
+                flush()
+                current, parts = (seq, label or ""), []
+            if answer is not None:
+                parts.extend(_text_parts(json.loads(answer)))
+        flush()
+
+    @contextmanager
+    def _secure_delete(self) -> Iterator[None]:
+        """Zero what SQLite frees meanwhile, so deleted text does not linger in free space."""
+        previous = int(self._conn.execute("PRAGMA secure_delete").fetchone()[0])
+        self._conn.execute("PRAGMA secure_delete = ON")
+        try:
+            yield
+        finally:
+            self._conn.execute(f"PRAGMA secure_delete = {previous}")
+
+    def _scrub(self) -> bool:
+        """Rewrite the file without free pages and empty the WAL, so no old page copy survives in either.
+
+        True when both happened; False when another connection's read kept the WAL (the scrub then
+        completes when that session ends and the last connection checkpoints).
+        """
+        with self._guard(), self._secure_delete():
+            try:
+                self._conn.execute("VACUUM")
+            except sqlite3.OperationalError as exc:
+                if _user_error(exc, self.path, self._busy_timeout) is None or "lock" not in str(exc):
+                    raise
+                return False  # another session holds the file; the change itself is committed
+            busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
     # -- encounters: writing -------------------------------------------------------------------
 
     def add(self, encounter: Encounter) -> None:
         """Store a new encounter with its practices, values, ratings, answers and search text, atomically."""
+        self.unlock()
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label, private)"
@@ -158,6 +388,7 @@ class Store:
 
     def update(self, encounter: Encounter) -> None:
         """Replace a stored encounter by id (children and search text included); stamps ``updated_at`` now."""
+        self.unlock()
         previous = encounter.updated_at
         encounter.updated_at = utcnow()
         try:
@@ -229,10 +460,11 @@ class Store:
                 for position, answer in enumerate(encounter.answers)
             ],
         )
-        conn.execute(
-            "INSERT INTO encounter_text (rowid, label, body) VALUES (?, ?, ?)",
-            (seq, encounter.label or "", searchable_text(encounter.answers)),
-        )
+        if self._envelope is None:  # an encrypted journal keeps no index: its words are the text
+            conn.execute(
+                "INSERT INTO encounter_text (rowid, label, body) VALUES (?, ?, ?)",
+                (seq, encounter.label or "", searchable_text(encounter.answers)),
+            )
 
     def _seq_of(self, encounter_id: str) -> int:
         row = self._conn.execute("SELECT seq FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
@@ -316,6 +548,8 @@ class Store:
         Diacritics are ignored both ways (``kavi`` finds ``kävi``). ``score`` is the negated bm25
         rank, so higher is better; ``snippet`` marks matches with HIGHLIGHT_START/HIGHLIGHT_END.
         """
+        if self._envelope is not None:
+            return self._search_decrypted(query, flt)
         match = fts_query(query)
         if not match:
             return []
@@ -334,6 +568,53 @@ class Store:
         return [
             SearchHit(encounter=encounter, score=-float(row[9]), snippet=row[10] or "")
             for encounter, row in zip(encounters, rows, strict=True)
+        ]
+
+    def _search_decrypted(self, query: str, flt: Filter) -> builtins.list[SearchHit]:
+        """``search`` for an encrypted journal: decrypt each encounter ``flt`` selects and match in memory.
+
+        Same rules as the index (see ``storage/textmatch.py``); the score counts matches, a label's
+        counting LABEL_WEIGHT times, and ties go to the newer entry.
+        """
+        from encounters_cli.storage import textmatch
+
+        phrases = textmatch.phrases(query)
+        if not phrases:
+            return []
+
+        Found = tuple[float, int, Encounter, str, textmatch.Match]
+
+        def matches() -> Iterator[Found]:
+            for order, encounter in enumerate(self.iter_encounters(dataclasses.replace(flt, limit=None))):
+                body = searchable_text(encounter.answers)
+                found = textmatch.match(
+                    phrases, encounter.label or "", body, label_weight=LABEL_WEIGHT, window=SNIPPET_TOKENS
+                )
+                if found is not None:
+                    yield -found.score, order, encounter, body, found
+
+        # Best first; among equals newest first, which is the stream's order. With a limit only that
+        # many hits are held at a time, however many entries match; snippets only for those kept.
+        def rank(item: Found) -> tuple[float, int]:
+            return item[0], item[1]
+
+        if flt.limit is None:
+            ranked = sorted(matches(), key=rank)
+        else:
+            ranked = heapq.nsmallest(max(flt.limit, 0), matches(), key=rank)
+        return [
+            SearchHit(
+                encounter,
+                found.score,
+                textmatch.snippet(
+                    found,
+                    encounter.label or "",
+                    body,
+                    window=SNIPPET_TOKENS,
+                    highlight=(HIGHLIGHT_START, HIGHLIGHT_END),
+                ),
+            )
+            for _, _, encounter, body, found in ranked
         ]
 
     def value_counts(self, since: datetime | None, statuses: Sequence[str]) -> dict[str, int]:
@@ -586,6 +867,7 @@ class Store:
 
     def save_draft(self, draft: Draft) -> None:
         """Insert or replace a draft by id; stamps ``updated_at`` now so the latest draft lists first."""
+        self.unlock()
         draft.updated_at = utcnow()
         with self._write() as conn:
             conn.execute(
@@ -634,6 +916,10 @@ class Store:
         with self._guard():
             conn.execute("BEGIN IMMEDIATE")
             try:
+                if self._read_envelope() != self._envelope:
+                    # Another process encrypted, decrypted or re-keyed the journal since we read it:
+                    # text sealed the way we still think would be unreadable, or readable.
+                    raise JournalError(_CHANGED_MEANWHILE)
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
@@ -747,12 +1033,17 @@ def searchable_text(answers: Sequence[Answer]) -> str:
     nothing a word search could find)."""
     parts: builtins.list[str] = []
     for answer in answers:
-        value = answer.answer
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            parts.extend(item for item in value if isinstance(item, str))
+        parts.extend(_text_parts(answer.answer))
     return "\n".join(part for part in parts if part.strip())
+
+
+def _text_parts(value: Any) -> builtins.list[str]:
+    """The texts in one answer's value: itself if a string, its strings if a list, else none."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
 
 
 def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
