@@ -7,6 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 from encounters_cli.errors import UsageError
 from encounters_cli.storage.records import Filter
 
+# A day's bounds in any time zone, a week or a month on either side (insights draws whole periods),
+# all stay inside what a datetime can hold (years 1 to 9999).
+EARLIEST = date(1, 3, 1)
+LATEST = date(9998, 12, 31)
+
 
 def parse_bound(text: str | None, *, end: bool = False) -> datetime | None:
     """A local date (2026-11-27), date and time (2026-11-27T14:30), or 'today' / '7d' (days ago).
@@ -18,12 +23,16 @@ def parse_bound(text: str | None, *, end: bool = False) -> datetime | None:
     raw = text.strip().lower()
     today = datetime.now().astimezone().date()
     day: date | None = None
+    out_of_range = UsageError(f"the date {text!r} is out of range: use one from {EARLIEST} to {LATEST}")
     if raw in ("today", "tänään"):
         day = today
     elif raw in ("yesterday", "eilen"):
         day = today - timedelta(days=1)
     elif raw.endswith("d") and raw[:-1].isdigit():
-        day = today - timedelta(days=int(raw[:-1]))
+        days = int(raw[:-1])
+        if days > (today - EARLIEST).days:
+            raise out_of_range
+        day = today - timedelta(days=days)
     if day is None:
         try:
             parsed = datetime.fromisoformat(raw.upper() if "t" in raw else raw)
@@ -31,6 +40,8 @@ def parse_bound(text: str | None, *, end: bool = False) -> datetime | None:
             raise UsageError(
                 f"cannot read the date {text!r}: use YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or e.g. '7d'"
             ) from error
+        if not EARLIEST <= parsed.date() <= LATEST:
+            raise out_of_range
         if len(raw) > 10:  # a time was given
             moment = parsed if parsed.tzinfo else parsed.astimezone()
             return moment.astimezone(timezone.utc)

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from encounters_cli import safe_yaml
 from encounters_cli.catalogue.models import (
     KIND_MODELS,
     KIND_NAMES,
@@ -49,8 +50,6 @@ from encounters_cli.catalogue.models import (
     Question,
 )
 from encounters_cli.errors import CatalogueError
-
-SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SHIPPED_FOLDERS = ("practices", "prompts")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -205,23 +204,39 @@ class _Reader:
 
     def files_of(self, target: Path) -> list[Path]:
         if target.is_dir():
-            return sorted(
-                (
-                    path
-                    for path in target.rglob("*")
-                    if path.suffix.lower() in YAML_SUFFIXES
-                    and path.is_file()
-                    # hidden folders (.git, .github) hold YAML that is not catalogue content
-                    and not any(part.startswith(".") for part in path.relative_to(target).parts)
-                ),
-                key=lambda path: path.relative_to(target).as_posix(),
-            )
+            found = []
+            for path in target.rglob("*"):
+                # hidden folders (.git, .github) hold YAML that is not catalogue content
+                if any(part.startswith(".") for part in path.relative_to(target).parts):
+                    continue
+                wanted = path.suffix.lower() in YAML_SUFFIXES
+                if path.is_symlink() and (wanted or path.is_dir()) and not self.link_stays_in(path, target):
+                    continue
+                if wanted and path.is_file():
+                    found.append(path)
+            return sorted(found, key=lambda path: path.relative_to(target).as_posix())
         if target.is_file():
             return [target]
         # sorts just before the files read after it, so the report follows the load order
         message = f"{_display(target)}: no such file or folder"
         self.problems.append(_Problem(len(self.sources), 0, 0, len(self.problems), message))
         return []
+
+    def link_stays_in(self, link: Path, folder: Path) -> bool:
+        """A pack reads its own folder only: a link leading out of it is a problem, and is not read."""
+        try:
+            destination = link.resolve()
+            if destination.is_relative_to(folder.resolve()):
+                return True
+            reason = f"it leads to {destination}, outside {_display(folder)}"
+        except (OSError, RuntimeError):  # a link that loops
+            reason = "it cannot be followed"
+        message = (
+            f"{_display(link)}: link not read: {reason} (a pack reads only its own folder;"
+            " copy the file in, or add the other folder as a pack of its own)"
+        )
+        self.problems.append(_Problem(len(self.sources), 0, 0, len(self.problems), message))
+        return False
 
     def read_file(self, path: Path) -> list[_Entry]:
         source = _Source(path=path, display=_display(path), order=len(self.sources))
@@ -238,9 +253,9 @@ class _Reader:
         except UnicodeDecodeError as exc:
             self.add(source, 1, 1, "", f"the file is not UTF-8 text (byte {exc.start}; save it as UTF-8)")
             return []
-        try:
-            source.root = yaml.compose(text, Loader=SafeLoader)
-            data = yaml.load(text, Loader=SafeLoader)
+        try:  # parsed once: the node tree locates problems, the data built from it is validated
+            source.root = safe_yaml.compose(text)
+            data = None if source.root is None else safe_yaml.construct(source.root)
         except yaml.YAMLError as exc:
             line, column, message = _yaml_error(exc)
             self.add(source, line, column, "", message)

@@ -33,6 +33,8 @@ from encounters_cli.errors import NotFoundError
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 LANGUAGE_NAMES = {"en": "English", "fi": "Finnish"}
+# C0 controls except tab and line feed, DEL, and C1 controls (YAML turns every line end into a line feed)
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 ValueKind = Literal["cornerstone", "lifeline", "outcome"]
 QuestionType = Literal["text", "long_text", "choice", "multi_choice", "scale", "yes_no"]
@@ -104,6 +106,13 @@ class Localized(_Model):
         if value is None or (isinstance(value, str) and not value.strip()):
             name = LANGUAGE_NAMES[info.field_name or "en"]
             raise problem(f"empty {name} translation (expected the text in {name})")
+        if isinstance(value, str) and (control := CONTROL_CHARACTER.search(value)):
+            # a pack's text goes to the terminal as it is: an escape sequence could clear the screen
+            # or retitle the window, so a workshop file is refused rather than shown
+            raise problem(
+                f"control character \\x{ord(control.group()):02x} in the text (only line breaks and"
+                " tabs are allowed; terminal escape sequences are not)"
+            )
         # block scalars (| and >) end in a newline that no one means as content
         return value.strip() if isinstance(value, str) else value
 

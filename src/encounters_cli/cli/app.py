@@ -23,6 +23,23 @@ def _say_error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _asks_for_debug(argv: list[str]) -> bool:
+    """Whether --debug is among the root options, before the command.
+
+    Not anywhere in argv: '--debug' can be an argument ('show -- --debug') or an option's value
+    ('--label --debug'), and must not turn a one-line error into a traceback.
+    """
+    position = 0
+    while position < len(argv):
+        token = argv[position]
+        if token == "--debug":
+            return True
+        if token == "--" or not token.startswith("-"):
+            return False  # the command (or an end of options): what follows is its own
+        position += 2 if token in ("--journal", "--lang") else 1
+    return False
+
+
 class EncountersGroup(TyperGroup):
     """Runs every command through one exit point: one line on stderr, documented exit code.
 
@@ -38,7 +55,7 @@ class EncountersGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in argv or bool(os.environ.get("ENCOUNTERS_DEBUG"))
+        debug = _asks_for_debug(argv) or bool(os.environ.get("ENCOUNTERS_DEBUG"))
         try:
             result = super().main(
                 argv, prog_name or "encounters", complete_var, standalone_mode=False, **extra

@@ -129,7 +129,7 @@ def log(
 
             text = TerminalConversation(coach.catalogue, coach.lang).ask(flows.quick_note(coach))
         else:
-            text = sys.stdin.read()
+            text = _read_stdin()
     encounter = flows.log(
         coach,
         text or "",
@@ -142,6 +142,21 @@ def log(
     render.stderr_console().print(t(coach.lang, "saved.log", id=encounter.short_id), style="green")
     if not sys.stdout.isatty():
         sys.stdout.write(encounter.id + "\n")
+
+
+def _read_stdin() -> str:
+    """All of standard input as UTF-8 text whatever the locale says; other bytes are an error."""
+    from encounters_cli.errors import AnswerError
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # already text (a test's or an embedding program's stream)
+        return sys.stdin.read()
+    try:
+        return buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AnswerError(
+            f"standard input is not UTF-8 text (byte {error.start}); convert it first, e.g. with iconv"
+        ) from error
 
 
 def questions(

@@ -41,7 +41,9 @@ def edit_text(text: str, suffix: str = ".txt") -> str:
             raise EncountersError(
                 f"the editor ({command[0]}) exited with code {result.returncode}; nothing saved"
             )
-        return path.read_text(encoding="utf-8")
+        # bytes that are not UTF-8 are kept (as surrogates): the edit is refused, and the rejected-edit
+        # file then holds exactly what was typed
+        return path.read_bytes().decode("utf-8", "surrogateescape")
     finally:
         path.unlink(missing_ok=True)
 
@@ -54,6 +56,6 @@ def keep_rejected(text: str, short_id: str) -> Path:
     paths.ensure_private_dir(folder)
     target = folder / f"rejected-edit-{short_id}.yaml"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(text)
     return target

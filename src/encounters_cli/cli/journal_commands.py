@@ -105,11 +105,12 @@ def search(
     """Full-text search, best matches first, with the matching words highlighted."""
     from encounters_cli.cli import render
     from encounters_cli.cli.messages import t
+    from encounters_cli.coach.answers import checked_text
     from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
 
     shared = state(ctx)
     flt = _filter(limit, since, until, value, domain, practice, open_only, shared.catalogue)
-    hits = shared.store.search(query, flt)
+    hits = shared.store.search(checked_text(query, "the search text"), flt)
     if as_json:
         _print_json(
             [

@@ -19,15 +19,17 @@ if TYPE_CHECKING:
     from encounters_cli.coach.conversation import Suggestion
     from encounters_cli.storage.records import Encounter, NextStep, SearchHit
 
-# C0 controls except tab and newline, DEL, and C1 controls: shown as escapes, never sent raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, and C1 controls: shown as escapes, never sent raw. So are
+# the Unicode line and paragraph separators (a line break to many tools, not to the terminal), and
+# lone surrogates (an argument's bytes that were not UTF-8), which cannot be written as UTF-8 at all.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def inert(text: str | None) -> str:
     """Text a user typed, made safe to print: escape sequences become visible, not active."""
     if not text:
         return ""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _CONTROL.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 def literal(text: str | None, style: str = "") -> Text:
@@ -109,6 +111,9 @@ def resurfaced(step: NextStep, because: str, catalogue: Catalogue, lang: str) ->
     return line
 
 
+ABOUT_CHARS = 300  # far wider than any terminal; a 5 MB answer would make the table measure it all
+
+
 def _about(encounter: Encounter) -> str:
     first = encounter.label
     if not first:
@@ -116,7 +121,7 @@ def _about(encounter: Encounter) -> str:
             if isinstance(answer.answer, str) and answer.answer.strip():
                 first = answer.answer
                 break
-    return " ".join((first or "").split())
+    return " ".join((first or "")[: ABOUT_CHARS * 2].split())[:ABOUT_CHARS]
 
 
 def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str) -> Table:
@@ -126,7 +131,9 @@ def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str
     table.add_column(t(lang, "col.status"), no_wrap=True)
     table.add_column(t(lang, "col.domain"), min_width=8)
     table.add_column(t(lang, "col.values"), min_width=8)
-    table.add_column(t(lang, "col.about"), overflow="ellipsis", no_wrap=True, min_width=16, ratio=1)
+    # The column may shrink (a no_wrap column may not, and a long note would squeeze every other
+    # column to nothing); its cells stay one line each, cut with an ellipsis.
+    table.add_column(t(lang, "col.about"), overflow="ellipsis", min_width=16, ratio=1)
     for encounter in encounters:
         table.add_row(
             encounter.short_id,
@@ -134,7 +141,7 @@ def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str
             t(lang, f"status.{encounter.status}"),
             _names(catalogue, "domains", [encounter.domain], lang) if encounter.domain else "",
             _names(catalogue, "values", encounter.values, lang),
-            literal(_about(encounter)),
+            Text(inert(_about(encounter)), no_wrap=True, overflow="ellipsis"),
         )
     return table
 

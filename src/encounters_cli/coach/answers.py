@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +14,27 @@ if TYPE_CHECKING:
 
 YES = {"y", "yes", "true", "k", "kyllä", "kylla", "1"}
 NO = {"n", "no", "false", "e", "ei", "0"}
+
+# Half of a UTF-16 pair on its own: what Python makes of bytes that are not UTF-8 (in a command-line
+# argument) or of a '\udcff' escape (in JSON or YAML). It cannot be stored as text.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
+def shown(value: Any) -> str:
+    """A value for an error message: its repr, shortened (a 5 MB answer or a deep list stays one line)."""
+    return _SHORT.repr(value)
+
+
+def checked_text(text: str, what: str) -> str:
+    """``text`` if it can be stored; else AnswerError saying ``what`` is not UTF-8 text."""
+    if _LONE_SURROGATE.search(text):
+        raise AnswerError(
+            f"{what} is not valid UTF-8 text (check the encoding of the terminal or file it came from)",
+            "text",
+        )
+    return text
 
 
 @dataclass
@@ -61,13 +84,13 @@ def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]
     if kind in ("text", "long_text"):
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             raise AnswerError(f"question '{question_id}' expects text, not {type(raw).__name__}", "text")
-        text = str(raw).strip()
+        text = checked_text(str(raw), f"the answer to '{question_id}'").strip()
         return " ".join(text.split()) if kind == "text" else text
     if kind == "choice":
         choice = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
         if choice not in option_ids:
             raise AnswerError(
-                f"question '{question_id}': {raw!r} is not one of the options ({', '.join(option_ids)})",
+                f"question '{question_id}': {shown(raw)} is not one of the options ({', '.join(option_ids)})",
                 "option",
                 value=raw,
             )
@@ -79,7 +102,7 @@ def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]
         unknown = [item for item in items if item not in option_ids]
         if unknown:
             raise AnswerError(
-                f"question '{question_id}': {unknown[0]!r} is not one of the options "
+                f"question '{question_id}': {shown(unknown[0])} is not one of the options "
                 f"({', '.join(option_ids)})",
                 "option",
                 value=unknown[0],
@@ -115,7 +138,7 @@ def coerce(question_id: str, question: Question, raw: Any, option_ids: list[str]
             return True
         if word in NO:
             return False
-        raise AnswerError(f"question '{question_id}' expects yes or no, not {raw!r}", "yes_no")
+        raise AnswerError(f"question '{question_id}' expects yes or no, not {shown(raw)}", "yes_no")
     raise AnswerError(f"question '{question_id}' has an unknown type {kind!r}")  # pragma: no cover
 
 

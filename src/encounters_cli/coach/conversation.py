@@ -91,21 +91,33 @@ ANSWERS_FILE_KEYS = ("domain", "practice", "values", "label", "private", "encoun
 def read_answers_file(path: Path) -> dict[str, Any]:
     """Load an answers file (YAML or JSON) into its top-level mapping, with one-line errors."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError as error:
         raise UsageError(f"answers file not found: {path}") from error
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise UsageError(f"cannot read the answers file {path}: {error}") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AnswerError(
+            f"{path}: the file is not UTF-8 text (byte {error.start}; save it as UTF-8)"
+        ) from error
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise AnswerError(f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}") from error
+        except RecursionError as error:
+            raise AnswerError(f"{path}: not valid JSON: nested too deeply") from error
+        except ValueError as error:  # a number with more digits than Python reads
+            raise AnswerError(f"{path}: not valid JSON: a number too long to read") from error
     else:
         import yaml
 
+        from encounters_cli import safe_yaml
+
         try:
-            data = yaml.safe_load(text)
+            data = safe_yaml.load(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from encounters_cli.coach.answers import coerce
+from encounters_cli.coach.answers import checked_text, coerce
 from encounters_cli.errors import AnswerError, NotFoundError
 
 if TYPE_CHECKING:
@@ -69,10 +69,12 @@ def _answer_lines(question_id: str, value: Any) -> list[str]:
     """
     import yaml
 
+    from encounters_cli import safe_yaml
+
     if isinstance(value, str) and "\n" in value:
         block = [f"{question_id}: |-", *(f"  {line}" if line else "" for line in value.split("\n"))]
-        try:
-            if yaml.safe_load("\n".join(block)) == {question_id: value}:
+        try:  # read back as apply_edit will read it
+            if safe_yaml.load("\n".join(block)) == {question_id: value}:
                 return block
         except yaml.YAMLError:
             pass  # not representable as a literal block: the quoted form below always is
@@ -93,10 +95,11 @@ def apply_edit(coach: Coach, encounter: Encounter, text: str) -> bool:
     """
     import yaml
 
+    from encounters_cli import safe_yaml
     from encounters_cli.coach.flows import find_question
 
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
@@ -124,6 +127,7 @@ def apply_edit(coach: Coach, encounter: Encounter, text: str) -> bool:
     label = data.get("label")
     if label is not None and not isinstance(label, str):
         raise AnswerError("'label' must be text")
+    checked_text(label or "", "'label'")
     domain = data.get("domain")
     if domain is not None:
         known("domain", [domain] if isinstance(domain, str) else domain, "domain")

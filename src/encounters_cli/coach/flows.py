@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from encounters_cli.coach.answers import Asked, pick_wording
+from encounters_cli.coach.answers import Asked, checked_text, pick_wording
 from encounters_cli.coach.conversation import (
     Conversation,
     DraftResumed,
@@ -583,7 +583,7 @@ def log(
         domain=domain,
         practices=[practice] if practice else [],
         values=list(dict.fromkeys(values or [])),
-        label=" ".join(label.split()) if label else None,
+        label=" ".join(checked_text(label, "the label").split()) if label else None,
         private=private,
         answers=answers,
     )

@@ -36,8 +36,19 @@ def env_practice_dirs() -> list[Path]:
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create a folder readable by its owner only (0700); tighten it if it exists and is ours."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create a folder readable by its owner only (0700); tighten it if it exists and is ours.
+
+    Folders missing above it are created 0700 too (``mkdir(parents=True)`` would give them the
+    umask's mode, 0777 under umask 0).
+    """
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # raises as before if a file is in the way
     try:
         if path.stat().st_mode & 0o077:
             path.chmod(0o700)
