@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from encounters_cli.errors import JournalError
-from encounters_cli.storage import migrations
+from encounters_cli.storage import backup, migrations
 from encounters_cli.storage.journal import Store
 from encounters_cli.storage.migrations import MIGRATIONS, applied_names, migrate, statements, user_version
-from encounters_cli.storage.records import Filter
+from encounters_cli.storage.records import Answer, Encounter, Filter
 
 KNOWN = [name for name, _ in MIGRATIONS]
 
@@ -282,3 +285,185 @@ def test_store_opens_an_old_journal_and_finds_its_next_steps(tmp_path: Path) -> 
         assert (step.encounter_id, step.text, step.followed_up) == ("aaaa0000", "x", False)
         store.mark_followed_up("aaaa0000", None)
         assert store.next_steps(Filter(), pending_only=True) == []
+
+
+# -- a copy before upgrading a journal, put back when a step fails --------------------------------
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> Iterator[list[tuple[str, migrations.Step]]]:
+    """The shipped steps, to append to as a newer release would (Store.open uses this very list)."""
+    try:
+        yield MIGRATIONS
+    finally:
+        del MIGRATIONS[len(KNOWN) :]
+
+
+def journal_with_entries(path: Path) -> None:
+    with Store.open(path) as store:
+        for n in range(3):
+            store.add(
+                Encounter(
+                    id=Store.new_id(),
+                    status="logged",
+                    lang="en",
+                    label=f"synthetic {n}",
+                    answers=[Answer("what", "quick", "What happened?", "text", f"note {n}", "1")],
+                )
+            )
+
+
+def snapshot(path: Path) -> tuple[object, ...]:
+    """What a user would miss if it changed: entries, answers, schema, version and recorded steps."""
+    connection = sqlite3.connect(str(path))
+    try:
+        return (
+            connection.execute("SELECT * FROM encounters ORDER BY seq").fetchall(),
+            connection.execute("SELECT * FROM answers ORDER BY encounter_seq, position").fetchall(),
+            connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall(),
+            user_version(connection),
+            applied_names(connection),
+            connection.execute("PRAGMA integrity_check").fetchall(),
+        )
+    finally:
+        connection.close()
+
+
+def safety_copy_of(path: Path, step: str) -> Path:
+    return path.with_name(f"{path.name}.before-{step}.bak")
+
+
+def test_a_failing_upgrade_puts_the_journal_back_and_names_the_copy(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]]
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+
+    def breaks(connection: sqlite3.Connection) -> None:
+        connection.execute("UPDATE encounters SET label = 'changed by a broken step'")
+        raise RuntimeError("synthetic failure in a step")
+
+    release.append(("900_relabel", "CREATE TABLE extra (x INTEGER);\nUPDATE encounters SET lang = 'xx';"))
+    release.append(("901_breaks", breaks))
+    with pytest.raises(JournalError) as caught:
+        Store.open(path)
+
+    copy = safety_copy_of(path, "900_relabel")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "901_breaks" in message
+    assert "synthetic failure in a step" in message
+    assert str(copy) in message
+    assert snapshot(path) == before  # 900 had committed; the copy undid it
+    assert snapshot(copy) == before
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+    del release[len(KNOWN) :]  # the fixed release: the journal opens as it was
+    with Store.open(path) as store:
+        assert sorted(encounter.label or "" for encounter in store.list(Filter())) == [
+            "synthetic 0",
+            "synthetic 1",
+            "synthetic 2",
+        ]
+
+
+def test_a_successful_upgrade_had_a_copy_while_it_ran_and_leaves_none(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]]
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+    copy = safety_copy_of(path, "900_look")
+    seen: list[object] = []
+
+    def look(connection: sqlite3.Connection) -> None:
+        seen.append(snapshot(copy) if copy.exists() else None)
+        connection.execute("CREATE TABLE extra (x INTEGER)")
+
+    release.append(("900_look", look))
+    Store.open(path).close()
+
+    assert seen == [before]  # the copy existed, complete, before the step changed anything
+    assert not copy.exists()
+    assert applied_names(sqlite3.connect(str(path))) == [*KNOWN, "900_look"]
+
+
+def test_a_new_journal_is_created_without_a_copy(tmp_path: Path) -> None:
+    Store.open(tmp_path / "new" / "journal.sqlite3").close()
+    assert [p.name for p in (tmp_path / "new").iterdir() if ".bak" in p.name or ".tmp" in p.name] == []
+
+
+def test_an_interrupted_upgrade_is_put_back_too(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]]
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+
+    def stop(connection: sqlite3.Connection) -> None:
+        raise KeyboardInterrupt
+
+    release.extend([("900_extra", "CREATE TABLE extra (x INTEGER);"), ("901_stop", stop)])
+    with pytest.raises(KeyboardInterrupt):
+        Store.open(path)
+    assert snapshot(path) == before
+
+
+def test_a_step_that_fails_first_needs_no_putting_back(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+    put_back: list[object] = []
+    monkeypatch.setattr(backup, "put_back", lambda *args: put_back.append(args))
+
+    release.append(("900_fails", "CREATE TABLE extra (x INTEGER);\nSELECT no_such_function();"))
+    with pytest.raises(JournalError, match="900_fails"):
+        Store.open(path)
+    assert put_back == []  # its own transaction rolled back: nothing to undo, no rewrite of the file
+    assert snapshot(path) == before
+
+
+def test_no_room_for_the_copy_means_no_upgrade(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+    ran: list[str] = []
+    release.append(("900_extra", lambda connection: ran.append("ran")))
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(JournalError, match=r"disk .* is full") as caught:
+        Store.open(path)
+    assert "\n" not in str(caught.value)
+    assert ran == []
+    assert snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name or ".tmp" in p.name) == []
+
+
+def test_when_putting_back_fails_too_the_message_says_where_the_copy_is(
+    tmp_path: Path, release: list[tuple[str, migrations.Step]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    journal_with_entries(path)
+    before = snapshot(path)
+
+    def no_room(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def breaks(connection: sqlite3.Connection) -> None:
+        raise RuntimeError("synthetic failure")
+
+    monkeypatch.setattr(backup, "put_back", no_room)
+    release.extend([("900_extra", "CREATE TABLE extra (x INTEGER);"), ("901_breaks", breaks)])
+    with pytest.raises(JournalError, match="putting it back failed too") as caught:
+        Store.open(path)
+    copy = safety_copy_of(path, "900_extra")
+    assert f"encounters restore {copy}" in str(caught.value)
+    assert snapshot(copy) == before  # the copy the message sends the user to is the journal as it was

@@ -121,6 +121,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "delete.done": {"en": "Deleted {id}.", "fi": "Poistettu {id}."},
     "delete.kept": {"en": "Nothing deleted.", "fi": "Mitään ei poistettu."},
+    "backup.done": {"en": "Backed up the journal to {path}", "fi": "Päiväkirja varmuuskopioitu: {path}"},
+    "restore.confirm": {
+        "en": "Replace the journal {journal} with the backup {source}, which holds {count} encounter(s)?"
+        " The current journal is kept beside it.",
+        "fi": "Korvataanko päiväkirja {journal} varmuuskopiolla {source}, jossa on {count} kohtaamista?"
+        " Nykyinen päiväkirja säilytetään sen vieressä.",
+    },
+    "restore.done": {
+        "en": "Restored the journal {journal} from {source}; the previous journal is kept at {aside}",
+        "fi": "Päiväkirja {journal} palautettu varmuuskopiosta {source}; edellinen on tallessa: {aside}",
+    },
+    "restore.done_new": {
+        "en": "Restored the journal {journal} from {source}",
+        "fi": "Päiväkirja {journal} palautettu varmuuskopiosta {source}",
+    },
+    "restore.kept": {
+        "en": "Nothing restored; the journal is unchanged.",
+        "fi": "Mitään ei palautettu; päiväkirja on ennallaan.",
+    },
     "edit.saved": {"en": "Saved changes to {id}.", "fi": "Muutokset tallennettu: {id}."},
     "edit.unchanged": {"en": "No changes.", "fi": "Ei muutoksia."},
     "check.ok": {"en": "{count} file(s) checked: valid.", "fi": "{count} tiedosto(a) tarkistettu: kunnossa."},

@@ -6,6 +6,10 @@ processes may open a fresh journal at once: whoever gets the write lock first ap
 others see it recorded and skip it. ``PRAGMA user_version`` mirrors the number of applied steps so
 an older ``encounters`` can tell, with one cheap read, that a journal is newer than it understands.
 
+Before the first pending step changes a journal that already holds data, the journal is copied to
+``<journal>.before-<step>.bak`` (``storage/backup.py``). If a step fails, the journal is put back from
+that copy, undoing the steps of this run that had committed, and the error names the copy.
+
 Append new migrations at the end; never edit, reorder or rename a shipped one.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from encounters_cli.errors import JournalError
 from encounters_cli.storage.records import to_iso, utcnow
@@ -211,33 +216,99 @@ def migrate(
         _refuse_unknown(applied_names(conn), known)
         return []  # the common case: one read, no write lock
 
+    safety = _safety_copy(conn, known)
     done: list[str] = []
-    for name, step in migrations:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if not _has_table(conn, "migrations"):
-                if _has_any_object(conn):
-                    raise JournalError(FOREIGN_DATABASE.format(path=path))
-                conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-            applied = applied_names(conn)  # re-read under the lock: another process may have been first
-            _refuse_unknown(applied, known)
-            if name not in applied:
-                if callable(step):
-                    step(conn)
-                else:
-                    for statement in statements(step):
-                        conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, to_iso(utcnow()))
-                )
-                conn.execute(f"PRAGMA user_version = {len(applied) + 1}")
-                done.append(name)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+    failing: str | None = None  # the step being applied, while it is
+    try:
+        for name, step in migrations:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not _has_table(conn, "migrations"):
+                    if _has_any_object(conn):
+                        raise JournalError(FOREIGN_DATABASE.format(path=path))
+                    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                applied = applied_names(conn)  # re-read under the lock: another process may have been first
+                _refuse_unknown(applied, known)
+                if name not in applied:
+                    failing = name
+                    if callable(step):
+                        step(conn)
+                    else:
+                        for statement in statements(step):
+                            conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, to_iso(utcnow()))
+                    )
+                    conn.execute(f"PRAGMA user_version = {len(applied) + 1}")
+                    done.append(name)
+                conn.execute("COMMIT")
+                failing = None
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    except BaseException as exc:
+        if safety is None:
             raise
+        if failing is None:  # refused before any step ran: the journal is as it was
+            safety.unlink(missing_ok=True)
+            raise
+        _put_back(conn, safety, done, failing, exc, path)
+        raise
+    if safety is not None:
+        # Not kept after a successful upgrade: it would be a second, forgotten copy of every note,
+        # still unencrypted after 'encounters encrypt', and one more per upgrade. Deliberate copies
+        # are what 'encounters backup' is for.
+        safety.unlink(missing_ok=True)
     return done
+
+
+def _safety_copy(conn: sqlite3.Connection, known: list[str]) -> Path | None:
+    """Copy a journal that already holds data beside itself before any step changes it; its path.
+
+    None for a new (empty) journal, which has nothing to lose, and for a database with no file. The
+    copy is taken under the write lock, so it is the journal exactly as the first step will find it.
+    """
+    file = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not file:
+        return None
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        pending = [name for name in known if name not in applied_names(conn)]
+        if not _has_table(conn, "migrations") or not pending:
+            return None
+        from encounters_cli.storage import backup  # here: backup itself builds on this module
+
+        return backup.safety_copy(Path(file), pending[0])
+    finally:
+        conn.execute("COMMIT")  # nothing was written; this only lets go of the lock
+
+
+def _put_back(
+    conn: sqlite3.Connection, safety: Path, done: list[str], failing: str, exc: BaseException, path: str
+) -> None:
+    """After a failed step: return the journal to the safety copy; raise a JournalError naming it.
+
+    The failed step's own transaction is already rolled back; the copy undoes the steps before it
+    that did commit. KeyboardInterrupt and the like go on as they are, once the journal is back.
+    """
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if done:
+        from encounters_cli.storage import backup
+
+        try:
+            backup.put_back(conn, safety)
+        except (sqlite3.Error, OSError, JournalError) as again:
+            raise JournalError(
+                f"upgrading the journal {path} failed at {failing} ({reason}), and putting it back failed"
+                f" too ({again}); the journal as it was before is in {safety}: use"
+                f" 'encounters restore {safety}' once there is room, and report the problem"
+            ) from exc
+    if isinstance(exc, Exception):
+        raise JournalError(
+            f"upgrading the journal {path} failed at {failing} ({reason}); it is as it was before, and a"
+            f" copy from before the upgrade is kept at {safety}: please report the problem"
+        ) from exc
 
 
 def _refuse_unknown(applied: list[str], known: list[str]) -> None:

@@ -9,6 +9,7 @@ HOME_ENV = "ENCOUNTERS_HOME"
 PRACTICES_ENV = "ENCOUNTERS_PRACTICES"
 JOURNAL_NAME = "journal.sqlite3"
 CONFIG_NAME = "config.toml"
+BACKUPS_NAME = "backups"
 
 
 def data_dir() -> Path:
@@ -27,6 +28,11 @@ def journal_path() -> Path:
 
 def config_path() -> Path:
     return data_dir() / CONFIG_NAME
+
+
+def backups_dir() -> Path:
+    """Where ``encounters backup`` puts its dated copies unless told another place."""
+    return data_dir() / BACKUPS_NAME
 
 
 def env_practice_dirs() -> list[Path]:
