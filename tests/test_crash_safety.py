@@ -55,7 +55,7 @@ def test_the_check_notices_a_lost_and_a_half_written_entry(tmp_path: Path) -> No
     assert writers.check_after_kills(journal, run).problems == []
 
     run.reports.append(["open", f"draft {'e' * 32}", f"saved {'f' * 32}"])  # never written
-    run.reports.append(["open", f"draft {'d' * 32}"])  # never written, and not deleted either
+    run.reports.append(["open", f"draft {'d' * 32}", "open"])  # never written, and not finished either
     raw = sqlite3.connect(str(journal))
     with raw:
         raw.execute(

@@ -1218,3 +1218,19 @@ def test_next_steps_walk_an_index_and_seek_the_role_index(store: Store, steps: d
     plan = " | ".join(row[3] for row in store._conn.execute("EXPLAIN QUERY PLAN " + statements[0]))
     assert "answers_role" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_an_entry_and_the_draft_it_finishes_change_together(store: Store) -> None:
+    draft = Draft(id=Store.new_id(), flow="prepare", data={"answers": {"intention": "x"}})
+    store.save_draft(draft)
+    entry = make()
+    store.add(entry, finishes_draft=draft.id)
+    assert store.list_drafts() == []
+
+    store.save_draft(draft)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add(entry, finishes_draft=draft.id)  # the same id again: nothing is written
+    assert [kept.id for kept in store.list_drafts()] == [draft.id]
+
+    store.update(entry, finishes_draft=draft.id)
+    assert store.list_drafts() == []

@@ -537,14 +537,13 @@ def _encounter_to_reflect(
 
 
 def _save(coach: Coach, encounter: Encounter, progress: _Progress, *, new: bool) -> None:
+    """Save the entry and drop the draft it completes in one transaction: a crash cannot save it twice."""
     if new:
-        coach.store.add(encounter)
+        coach.store.add(encounter, finishes_draft=progress.draft_id)
     else:
-        coach.store.update(encounter)
+        coach.store.update(encounter, finishes_draft=progress.draft_id)
     if encounter.domain:
         coach.store.set_meta(LAST_DOMAIN_KEY, encounter.domain)
-    if progress.draft_id:
-        coach.store.delete_draft(progress.draft_id)
 
 
 def log(

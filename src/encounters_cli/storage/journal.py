@@ -373,8 +373,12 @@ class Store:
 
     # -- encounters: writing -------------------------------------------------------------------
 
-    def add(self, encounter: Encounter) -> None:
-        """Store a new encounter with its practices, values, ratings, answers and search text, atomically."""
+    def add(self, encounter: Encounter, *, finishes_draft: str | None = None) -> None:
+        """Store a new encounter with its practices, values, ratings, answers and search text, atomically.
+
+        ``finishes_draft`` names the draft this entry completes: it goes in the same transaction, so a
+        crash can never leave both the entry and a draft that would save it a second time.
+        """
         self.unlock()
         with self._write() as conn:
             cursor = conn.execute(
@@ -385,9 +389,14 @@ class Store:
             seq = cursor.lastrowid
             assert seq is not None  # an INSERT into a rowid table always sets it
             self._insert_children(seq, encounter)
+            if finishes_draft is not None:
+                conn.execute("DELETE FROM drafts WHERE id = ?", (finishes_draft,))
 
-    def update(self, encounter: Encounter) -> None:
-        """Replace a stored encounter by id (children and search text included); stamps ``updated_at`` now."""
+    def update(self, encounter: Encounter, *, finishes_draft: str | None = None) -> None:
+        """Replace a stored encounter by id (children and search text included); stamps ``updated_at`` now.
+
+        ``finishes_draft``: as for ``add``, the completed draft is removed in the same transaction.
+        """
         self.unlock()
         previous = encounter.updated_at
         encounter.updated_at = utcnow()
@@ -403,6 +412,8 @@ class Store:
                     conn.execute(f"DELETE FROM {table} WHERE encounter_seq = ?", (seq,))
                 conn.execute("DELETE FROM encounter_text WHERE rowid = ?", (seq,))
                 self._insert_children(seq, encounter)
+                if finishes_draft is not None:
+                    conn.execute("DELETE FROM drafts WHERE id = ?", (finishes_draft,))
         except BaseException:
             encounter.updated_at = previous  # nothing was stored, so the object should not claim it was
             raise
