@@ -60,3 +60,10 @@ def test_every_runtime_dependency_is_justified() -> None:
     for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
         name = re.split(r"[<>=;~ \[]", requirement, maxsplit=1)[0]
         assert name in table, f"{name} is not explained in the README"
+
+
+def test_every_promise_names_tests_that_exist() -> None:
+    section = README.split("### What the tool promises", 1)[1].split("###", 1)[0]
+    named = re.findall(r"`(tests/test_[a-z_]+\.py)`", section)
+    assert len(named) >= 14
+    assert [path for path in named if not (ROOT / path).is_file()] == []
