@@ -788,6 +788,15 @@ def test_markup_and_escapes_in_user_text_are_shown_literally(journal: Store) -> 
         assert "\x1b" not in shown, args
 
 
+def test_bidirectional_overrides_are_shown_not_obeyed(journal: Store) -> None:
+    ok("log", "Paid \u202etxet neddih\u202c in full", "--label", "refund \u2066desk\u2069")
+    for args in (("list",), ("show", listed()[0]["id"][:8])):
+        shown = ok(*args).stdout
+        assert "\u202e" not in shown, args
+        assert "\u2066" not in shown, args
+        assert "\\u202e" in shown or "\\u2066" in shown, args
+
+
 def test_markup_in_an_error_message_is_shown_literally() -> None:
     line = fails(1, "show", "[red]beef[/red]")
     assert "[red]beef[/red]" in line

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 # C0 controls except tab and newline, DEL, and C1 controls: shown as escapes, never sent raw. So are
 # the Unicode line and paragraph separators (a line break to many tools, not to the terminal), and
 # lone surrogates (an argument's bytes that were not UTF-8), which cannot be written as UTF-8 at all.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) too: they can make
+# shown text read differently from what is stored.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def inert(text: str | None) -> str:
