@@ -565,21 +565,34 @@ class Store:
         if not match:
             return []
         where, params = _where(flt)
+        # The index ranks; snippets are cut in Python (textmatch, the same rules), because FTS5's
+        # snippet() slows down with the square of the matches in one long note (seconds at 400 KB).
+        from encounters_cli.storage import textmatch
+
         sql = (
-            f"SELECT {_ENCOUNTER_COLUMNS}, bm25(encounter_text, {LABEL_WEIGHT}, 1.0) AS rank_,"
-            f" snippet(encounter_text, -1, ?, ?, '…', {SNIPPET_TOKENS})"
+            f"SELECT {_ENCOUNTER_COLUMNS}, bm25(encounter_text, {LABEL_WEIGHT}, 1.0) AS rank_"
             " FROM encounter_text JOIN encounters e ON e.seq = encounter_text.rowid"
             f" WHERE encounter_text MATCH ? AND {where}"
             " ORDER BY rank_, e.created_at DESC, e.seq DESC LIMIT ?"
         )
         limit = -1 if flt.limit is None else flt.limit
         with self._guard():
-            rows = self._conn.execute(sql, [HIGHLIGHT_START, HIGHLIGHT_END, match, *params, limit]).fetchall()
+            rows = self._conn.execute(sql, [match, *params, limit]).fetchall()
             encounters = self._load([row[:9] for row in rows])
-        return [
-            SearchHit(encounter=encounter, score=-float(row[9]), snippet=row[10] or "")
-            for encounter, row in zip(encounters, rows, strict=True)
-        ]
+        phrases = textmatch.phrases(query)
+        hits = []
+        for encounter, row in zip(encounters, rows, strict=True):
+            label, body = encounter.label or "", searchable_text(encounter.answers)
+            found = textmatch.match(phrases, label, body, label_weight=LABEL_WEIGHT, window=SNIPPET_TOKENS)
+            cut = (
+                textmatch.snippet(
+                    found, label, body, window=SNIPPET_TOKENS, highlight=(HIGHLIGHT_START, HIGHLIGHT_END)
+                )
+                if found is not None
+                else ""
+            )
+            hits.append(SearchHit(encounter=encounter, score=-float(row[9]), snippet=cut))
+        return hits
 
     def _search_decrypted(self, query: str, flt: Filter) -> builtins.list[SearchHit]:
         """``search`` for an encrypted journal: decrypt each encounter ``flt`` selects and match in memory.
