@@ -65,6 +65,13 @@ def _names(catalogue: Catalogue, kind: str, ids: list[str], lang: str) -> str:
     return ", ".join(out)
 
 
+def _ratings(catalogue: Catalogue, ratings: dict[str, int], lang: str) -> str:
+    """'Trust 4, Justice 3': each rated value's name and the rating."""
+    return ", ".join(
+        f"{_names(catalogue, 'values', [value], lang)} {score}" for value, score in ratings.items()
+    )
+
+
 def practice_card(practice: Practice, catalogue: Catalogue, lang: str, *, questions: bool = False) -> Panel:
     body = Text()
     body.append(practice.summary.get(lang) + "\n\n")
@@ -103,8 +110,9 @@ def resurfaced(step: NextStep, because: str, catalogue: Catalogue, lang: str) ->
     line = Text(t(lang, f"resurface.{because}", date=date, step=""), style="dim")
     line.append(inert(step.text), style="italic")
     if step.ratings:
-        ratings = ", ".join(f"{_names(catalogue, 'values', [v], lang)} {n}" for v, n in step.ratings.items())
-        line.append("\n" + t(lang, "resurface.rated", ratings=ratings), style="dim")
+        line.append(
+            "\n" + t(lang, "resurface.rated", ratings=_ratings(catalogue, step.ratings, lang)), style="dim"
+        )
     elif step.values:
         line.append(
             "\n" + t(lang, "resurface.values", values=_names(catalogue, "values", step.values, lang)),
@@ -168,11 +176,7 @@ def encounter_detail(encounter: Encounter, catalogue: Catalogue, lang: str) -> G
     if encounter.values:
         head.append(f"{t(lang, 'col.values')}: {_names(catalogue, 'values', encounter.values, lang)}\n")
     if encounter.ratings:
-        ratings = ", ".join(
-            f"{_names(catalogue, 'values', [value], lang)} {score}"
-            for value, score in encounter.ratings.items()
-        )
-        head.append(f"{t(lang, 'summary.ratings')}: {ratings}\n")
+        head.append(f"{t(lang, 'summary.ratings')}: {_ratings(catalogue, encounter.ratings, lang)}\n")
     parts: list = [head]
     value_labels = {value.id: value.name.get(lang) for value in catalogue.values.values()}
     for answer in encounter.answers:
@@ -192,9 +196,7 @@ def reflection_summary(encounter: Encounter, next_step: str | None, catalogue: C
         body.append(_names(catalogue, "values", encounter.values, lang) + "\n")
     if encounter.ratings:
         body.append(t(lang, "summary.ratings") + ": ", style="bold")
-        body.append(
-            ", ".join(f"{_names(catalogue, 'values', [v], lang)} {s}" for v, s in encounter.ratings.items())
-        )
+        body.append(_ratings(catalogue, encounter.ratings, lang))
         body.append("\n")
     if next_step:
         body.append(t(lang, "summary.next_step") + ": ", style="bold")
