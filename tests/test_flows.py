@@ -865,3 +865,11 @@ def test_an_answers_file_may_name_the_step_it_followed_up(coach: Coach, store: S
 
 def practice_answers(coach: Coach) -> dict[str, Any]:
     return {q.id: None for q in coach.catalogue.practice_questions("explain-the-why", "before")}
+
+
+def test_reflect_on_a_prepared_encounter_with_practice_none_adds_no_practice(
+    coach: Coach, store: Store
+) -> None:
+    prepared = do_prepare(coach)
+    flows.reflect(coach, ScriptedConversation(reflect_middle()), encounter_id=prepared.id, practice="none")
+    assert store.get(prepared.id).practices == []

@@ -443,8 +443,7 @@ def reflect(
                 progress.practice = _choose_practice(
                     coach, conversation, progress.domain, practice, suggest_first=False
                 )
-        elif practice is not None and progress.practice is None:
-            coach.catalogue.practice(practice)
+        elif practice not in (None, NONE) and progress.practice is None:  # checked by _check_given
             progress.practice = practice
         practice_id = progress.practice or (
             encounter.practices[0] if encounter and encounter.practices else None
@@ -560,10 +559,7 @@ def log(
     catalogue = coach.catalogue
     for value in values or []:
         catalogue.value(value)
-    if domain is not None:
-        catalogue.domain(domain)
-    if practice is not None:
-        catalogue.practice(practice)
+    _check_given(coach, domain, practice)
     asked = quick_note(coach)
     answers = [
         Answer(
