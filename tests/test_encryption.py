@@ -31,7 +31,15 @@ from encounters_cli.errors import JournalError
 from encounters_cli.insights.compute import gather
 from encounters_cli.storage import crypto, paths
 from encounters_cli.storage.journal import ENCRYPTION_META_KEY, Store
-from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START, Answer, Draft, Encounter, Filter
+from encounters_cli.storage.records import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Answer,
+    Draft,
+    Encounter,
+    Filter,
+    WorkshopRun,
+)
 
 PASSPHRASE = "correct horse battery"
 NEW_PASSPHRASE = "another long passphrase"
@@ -45,7 +53,9 @@ LIST_WORD = "Marzipanroute"
 STEP_WORD = "Saffronkettle"
 DRAFT_WORD = "Velvetlantern"
 LATER_WORD = "Tamarindgate"  # written after encrypting
-SECRETS = [LABEL_WORD, ANSWER_WORD, LIST_WORD, STEP_WORD, DRAFT_WORD]
+RUN_WORD = "tablequokka"  # a workshop participant's label
+NAME_WORD = "Zyxwoodname"  # a name on the always-scrub list
+SECRETS = [LABEL_WORD, ANSWER_WORD, LIST_WORD, STEP_WORD, DRAFT_WORD, RUN_WORD, NAME_WORD]
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +151,10 @@ def fill(journal: Path) -> None:
         for item in corpus():
             store.add(item)
         store.save_draft(Draft(id="d" * 32, flow="reflect", data={"answers": {"what": f"{DRAFT_WORD} half"}}))
+        store.save_workshop_run(
+            WorkshopRun(id="r1", workshop_id="w", title="t", lang="en", participant=RUN_WORD)
+        )
+        store.set_scrub_names([NAME_WORD])
 
 
 def unlocks(passphrase: str = PASSPHRASE) -> Any:

@@ -25,6 +25,7 @@ from encounters_cli.storage.records import (
     Facts,
     Filter,
     NextStep,
+    WorkshopRun,
     from_iso,
     to_iso,
 )
@@ -828,8 +829,8 @@ def test_iter_facts_carry_tags_and_ratings_but_no_text(store: Store) -> None:
         domain="health",
         practices=["name-the-process", "listen-first"],
         values=["trust", "equality"],
-        label="a private label",
-        answers=[step_answer("private words")],
+        label="a secluded label",
+        answers=[step_answer("secluded words")],
     )
     encounter.ratings = {"trust": 2, "equality": 5}
     store.add(encounter)
@@ -847,7 +848,7 @@ def test_iter_facts_carry_tags_and_ratings_but_no_text(store: Store) -> None:
         ratings={"equality": 5, "trust": 2},
     )
     assert (second.practices, second.values, second.ratings, second.domain) == ([], [], {}, None)
-    assert "private" not in repr(first)
+    assert "secluded" not in repr(first)
 
 
 def test_iter_facts_pages_through_ties(store: Store) -> None:
@@ -1234,3 +1235,51 @@ def test_an_entry_and_the_draft_it_finishes_change_together(store: Store) -> Non
 
     store.update(entry, finishes_draft=draft.id)
     assert store.list_drafts() == []
+
+
+# -- workshop tags, workshop runs, the participant secret, names to scrub ------------------------
+
+
+def test_workshop_tags_round_trip_and_filter(store: Store) -> None:
+    tagged = make(label="from a workshop")
+    tagged.workshop, tagged.workshop_step = "library-huddle", "pick-a-practice"
+    store.add(tagged)
+    store.add(make(label="an ordinary day"))
+    assert store.get(tagged.id).workshop_step == "pick-a-practice"
+    assert [e.id for e in store.list(Filter(workshop="library-huddle"))] == [tagged.id]
+    assert store.count(Filter(workshop="nothing-like-it")) == 0
+    assert [f.workshop for f in store.iter_facts(Filter(workshop="library-huddle"))] == ["library-huddle"]
+
+
+def test_workshop_runs_are_saved_replaced_and_listed_newest_first(store: Store) -> None:
+    first = WorkshopRun(
+        id="r1", workshop_id="w", title="Huddle", lang="fi", participant="Table 3", started_at=T0
+    )
+    later = WorkshopRun(id="r2", workshop_id="w", title="Huddle", lang="en", started_at=day(1))
+    other = WorkshopRun(id="r3", workshop_id="x", title="Other", lang="en", started_at=day(2))
+    for run in (first, later, other):
+        store.save_workshop_run(run)
+    first.steps, first.finished_at = ["welcome", "choose"], day(0, hour=1)
+    store.save_workshop_run(first)  # as steps complete
+    assert [run.id for run in store.list_workshop_runs("w")] == ["r2", "r1"]
+    assert store.list_workshop_runs("w")[1] == first
+    assert len(store.list_workshop_runs()) == 3
+
+
+def test_the_participant_secret_is_made_once_and_kept(journal: Path) -> None:
+    with Store.open(journal) as store:
+        secret = store.participant_secret()
+        assert len(secret) == 32
+        assert store.participant_secret() == secret
+    with Store.open(journal) as store:
+        assert store.participant_secret() == secret
+    with Store.open(journal.parent / "other.sqlite3") as other:
+        assert other.participant_secret() != secret
+
+
+def test_names_to_scrub_are_replaced_deduplicated_and_kept_in_order(store: Store) -> None:
+    assert store.scrub_names() == []
+    store.set_scrub_names(["Veera Testinen", " ", "Oskari Kuvitelma", "Veera Testinen "])
+    assert store.scrub_names() == ["Veera Testinen", "Oskari Kuvitelma"]
+    store.set_scrub_names([])
+    assert store.scrub_names() == []

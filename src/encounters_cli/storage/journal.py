@@ -25,6 +25,7 @@ import dataclasses
 import heapq
 import json
 import os
+import secrets
 import sqlite3
 import time
 import uuid
@@ -49,6 +50,7 @@ from encounters_cli.storage.records import (
     Filter,
     NextStep,
     SearchHit,
+    WorkshopRun,
     from_iso,
     to_iso,
     utcnow,
@@ -73,8 +75,12 @@ _FACTS_BATCH = 2000
 NEXT_STEP_ROLE = "next_step"
 _HEX = frozenset("0123456789abcdef")
 _CHILD_TABLES = ("encounter_practices", "encounter_values", "ratings", "answers")
-_ENCOUNTER_COLUMNS = "e.seq, e.id, e.status, e.created_at, e.updated_at, e.domain, e.lang, e.label, e.private"
+_ENCOUNTER_COLUMNS = (
+    "e.seq, e.id, e.status, e.created_at, e.updated_at, e.domain, e.lang, e.label, e.private,"
+    " e.workshop, e.workshop_step"
+)
 _NEWEST_FIRST = "ORDER BY e.created_at DESC, e.seq DESC"
+PARTICIPANT_META_KEY = "participant_secret"
 ENCRYPTION_META_KEY = "encryption"  # the envelope: wrapped data key and KDF parameters (storage/crypto.py)
 _REWRITE_BATCH = 500
 _CHANGED_MEANWHILE = (
@@ -82,7 +88,13 @@ _CHANGED_MEANWHILE = (
     " one ran; nothing was changed by this command: run it again"
 )
 # Where sealed free text lives: table, its key column, the sealed column.
-_SEALED_COLUMNS = (("encounters", "seq", "label"), ("answers", "rowid", "answer"), ("drafts", "id", "data"))
+_SEALED_COLUMNS = (
+    ("encounters", "seq", "label"),
+    ("answers", "rowid", "answer"),
+    ("drafts", "id", "data"),
+    ("workshop_runs", "id", "participant"),
+    ("scrub_names", "id", "name"),
+)
 
 
 class Store:
@@ -382,8 +394,8 @@ class Store:
         self.unlock()
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label, private)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label, private,"
+                " workshop, workshop_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (encounter.id, *self._encounter_fields(encounter)),
             )
             seq = cursor.lastrowid
@@ -405,7 +417,7 @@ class Store:
                 seq = self._seq_of(encounter.id)
                 conn.execute(
                     "UPDATE encounters SET status = ?, created_at = ?, updated_at = ?, domain = ?, lang = ?,"
-                    " label = ?, private = ? WHERE seq = ?",
+                    " label = ?, private = ?, workshop = ?, workshop_step = ? WHERE seq = ?",
                     (*self._encounter_fields(encounter), seq),
                 )
                 for table in _CHILD_TABLES:
@@ -435,6 +447,8 @@ class Store:
             encounter.lang,
             None if encounter.label is None else self._seal(encounter.label),
             int(encounter.private),
+            encounter.workshop,
+            encounter.workshop_step,
         )
 
     def _insert_children(self, seq: int, encounter: Encounter) -> None:
@@ -578,7 +592,7 @@ class Store:
         limit = -1 if flt.limit is None else flt.limit
         with self._guard():
             rows = self._conn.execute(sql, [match, *params, limit]).fetchall()
-            encounters = self._load([row[:9] for row in rows])
+            encounters = self._load([row[:-1] for row in rows])
         phrases = textmatch.phrases(query)
         hits = []
         for encounter, row in zip(encounters, rows, strict=True):
@@ -591,7 +605,7 @@ class Store:
                 if found is not None
                 else ""
             )
-            hits.append(SearchHit(encounter=encounter, score=-float(row[9]), snippet=cut))
+            hits.append(SearchHit(encounter=encounter, score=-float(row[-1]), snippet=cut))
         return hits
 
     def _search_decrypted(self, query: str, flt: Filter) -> builtins.list[SearchHit]:
@@ -659,7 +673,7 @@ class Store:
     def _load(self, rows: Sequence[Sequence[Any]]) -> builtins.list[Encounter]:
         """Turn a page of encounter rows into Encounters, fetching children in a few batched queries."""
         by_seq: dict[int, Encounter] = {}
-        for seq, id_, status, created_at, updated_at, domain, lang, label, private in rows:
+        for seq, id_, status, created_at, updated_at, domain, lang, label, private, workshop, step in rows:
             by_seq[seq] = Encounter(
                 id=id_,
                 status=status,
@@ -669,6 +683,8 @@ class Store:
                 domain=domain,
                 label=None if label is None else self._unseal(label),
                 private=bool(private),
+                workshop=workshop,
+                workshop_step=step,
             )
         seqs = builtins.list(by_seq)
         self._fill_tags(by_seq, _seq_spans(seqs))
@@ -768,13 +784,13 @@ class Store:
                 args += [after[0], after[0], after[1]]
             with self._guard():
                 rows = self._conn.execute(
-                    "SELECT e.seq, e.id, e.created_at, e.status, e.domain FROM encounters e"
-                    f" WHERE {clause} ORDER BY e.created_at, e.seq LIMIT ?",
+                    "SELECT e.seq, e.id, e.created_at, e.status, e.domain, e.lang, e.private, e.workshop"
+                    f" FROM encounters e WHERE {clause} ORDER BY e.created_at, e.seq LIMIT ?",
                     [*args, batch],
                 ).fetchall()
                 page = {
-                    seq: make(id_, parse(created_at), status, domain, [], [], {})
-                    for seq, id_, created_at, status, domain in rows
+                    seq: make(id_, parse(created_at), status, domain, [], [], {}, lang, bool(private), shop)
+                    for seq, id_, created_at, status, domain, lang, private, shop in rows
                 }
                 self._fill_tags(page, _seq_spans(builtins.list(page)))
             yield from page.values()  # a dict keeps the page's (oldest first) order
@@ -886,6 +902,88 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def participant_secret(self) -> bytes:
+        """A random 32-byte id made once per journal: research exports derive pseudonyms from it.
+
+        Never exported itself; an HMAC of it under a study's key names the participant in that study.
+        """
+        stored = self.get_meta(PARTICIPANT_META_KEY)
+        if stored is None:
+            with self._write() as conn:  # two first exports at once must agree on one secret
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                    (PARTICIPANT_META_KEY, secrets.token_hex(32)),
+                )
+            stored = self.get_meta(PARTICIPANT_META_KEY)
+            assert stored is not None
+        return bytes.fromhex(stored)
+
+    def scrub_names(self) -> builtins.list[str]:
+        """Names the person asked to always scrub from exports and nudges, in the order added.
+
+        Sealed like answers: they name citizens.
+        """
+        self.unlock()
+        with self._guard():
+            rows = self._conn.execute("SELECT name FROM scrub_names ORDER BY id").fetchall()
+        return [self._unseal(name) for (name,) in rows]
+
+    def set_scrub_names(self, names: Sequence[str]) -> None:
+        """Replace the list (blank names dropped, duplicates kept once)."""
+        self.unlock()
+        unique = builtins.list(dict.fromkeys(name.strip() for name in names if name.strip()))
+        with self._write() as conn:
+            conn.execute("DELETE FROM scrub_names")
+            conn.executemany(
+                "INSERT INTO scrub_names (name) VALUES (?)", [(self._seal(name),) for name in unique]
+            )
+
+    # -- workshop runs -------------------------------------------------------------------------
+
+    def save_workshop_run(self, run: WorkshopRun) -> None:
+        """Insert or replace a run by id: called as steps complete, so an interrupted run keeps them."""
+        self.unlock()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO workshop_runs"
+                " (id, workshop_id, title, participant, lang, started_at, finished_at, steps)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run.id,
+                    run.workshop_id,
+                    run.title,
+                    None if run.participant is None else self._seal(run.participant),
+                    run.lang,
+                    to_iso(run.started_at),
+                    None if run.finished_at is None else to_iso(run.finished_at),
+                    json.dumps(run.steps),
+                ),
+            )
+
+    def list_workshop_runs(self, workshop_id: str | None = None) -> builtins.list[WorkshopRun]:
+        """Runs, newest first; only those of ``workshop_id`` when given."""
+        self.unlock()
+        where, params = ("workshop_id = ?", [workshop_id]) if workshop_id is not None else ("1", [])
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT id, workshop_id, title, participant, lang, started_at, finished_at, steps"
+                f" FROM workshop_runs WHERE {where} ORDER BY started_at DESC, id",
+                params,
+            ).fetchall()
+        return [
+            WorkshopRun(
+                id=id_,
+                workshop_id=workshop,
+                title=title,
+                participant=None if participant is None else self._unseal(participant),
+                lang=lang,
+                started_at=from_iso(started),
+                finished_at=None if finished is None else from_iso(finished),
+                steps=json.loads(steps),
+            )
+            for id_, workshop, title, participant, lang, started, finished, steps in rows
+        ]
 
     # -- drafts --------------------------------------------------------------------------------
 
@@ -1022,6 +1120,9 @@ def _where(flt: Filter) -> tuple[str, builtins.list[Any]]:
     if flt.domain is not None:
         clauses.append("e.domain = ?")
         params.append(flt.domain)
+    if flt.workshop is not None:
+        clauses.append("e.workshop = ?")
+        params.append(flt.workshop)
     if flt.practice is not None:
         clauses.append(
             "EXISTS (SELECT 1 FROM encounter_practices p WHERE p.encounter_seq = e.seq AND p.practice_id = ?)"

@@ -138,9 +138,37 @@ CREATE TABLE follow_ups (
 CREATE INDEX follow_ups_followed_by ON follow_ups (followed_by_seq);
 """
 
+# Workshop runs: an entry written during a workshop says which workshop and step it came from, and a
+# run records who took part (a sealed label), when, and which steps were completed. Also the list
+# of names to always scrub.
+_WORKSHOPS = """
+ALTER TABLE encounters ADD COLUMN workshop TEXT;
+ALTER TABLE encounters ADD COLUMN workshop_step TEXT;
+CREATE INDEX encounters_workshop_created ON encounters (workshop, created_at);
+
+CREATE TABLE workshop_runs (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    participant TEXT,  -- sealed free text
+    lang TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,  -- NULL while running or when interrupted
+    steps TEXT NOT NULL  -- JSON list of the step ids completed, in order
+);
+CREATE INDEX workshop_runs_workshop ON workshop_runs (workshop_id, started_at);
+
+-- Names the person always wants scrubbed from exports and nudges (sealed: they name citizens).
+CREATE TABLE scrub_names (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("001_initial_schema", _INITIAL_SCHEMA),
     ("002_answer_roles_and_follow_ups", _ANSWER_ROLES_AND_FOLLOW_UPS),
+    ("003_workshops", _WORKSHOPS),
 ]
 
 

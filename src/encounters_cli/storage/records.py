@@ -79,6 +79,8 @@ class Encounter:
     label: str | None = None
     private: bool = False
     answers: list[Answer] = field(default_factory=list)
+    workshop: str | None = None  # the workshop id, when written during a workshop run
+    workshop_step: str | None = None  # and the step of that workshop
 
     @property
     def short_id(self) -> str:
@@ -103,7 +105,35 @@ class Encounter:
             "label": self.label,
             "private": self.private,
             "lang": self.lang,
+            "workshop": self.workshop,
+            "workshop_step": self.workshop_step,
             "answers": [answer.to_json() for answer in self.answers],
+        }
+
+
+@dataclass
+class WorkshopRun:
+    """One participant's run of a workshop script: when, and which steps were completed."""
+
+    id: str
+    workshop_id: str
+    title: str
+    lang: str
+    participant: str | None = None
+    started_at: datetime = field(default_factory=utcnow)
+    finished_at: datetime | None = None  # None while running, or when the run was interrupted
+    steps: list[str] = field(default_factory=list)  # completed step ids, in order
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "workshop_id": self.workshop_id,
+            "title": self.title,
+            "lang": self.lang,
+            "participant": self.participant,
+            "started_at": to_iso(self.started_at),
+            "finished_at": None if self.finished_at is None else to_iso(self.finished_at),
+            "steps": list(self.steps),
         }
 
 
@@ -129,6 +159,7 @@ class Filter:
     domain: str | None = None
     practice: str | None = None
     statuses: list[str] = field(default_factory=list)  # empty: any
+    workshop: str | None = None  # only entries written during runs of this workshop
 
 
 @dataclass
@@ -142,6 +173,9 @@ class Facts:
     practices: list[str]
     values: list[str]
     ratings: dict[str, int]
+    lang: str = "en"
+    private: bool = False
+    workshop: str | None = None
 
 
 @dataclass
