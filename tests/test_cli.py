@@ -832,3 +832,17 @@ def test_brackets_in_a_trainers_pack_are_shown_literally(tmp_path: Path, journal
     assert "Youth [work]" in ok("domains", env=env).stdout
     seed(journal, domain="youth-work")
     assert "Youth [work]" in ok("list", env=env).stdout
+
+
+def test_list_and_search_filter_by_workshop() -> None:
+    from encounters_cli.storage import paths
+    from encounters_cli.storage.journal import Store
+    from encounters_cli.storage.records import Encounter
+
+    with Store.open(paths.journal_path()) as store:
+        for label, shop in (("huddle answer", "library-huddle"), ("ordinary answer", None)):
+            store.add(Encounter(id=Store.new_id(), status="logged", lang="en", label=label, workshop=shop))
+    listed = json.loads(ok("list", "--workshop", "library-huddle", "--json").stdout)
+    assert [item["label"] for item in listed] == ["huddle answer"]
+    found = json.loads(ok("search", "answer", "-w", "library-huddle", "--json").stdout)
+    assert [item["workshop"] for item in found] == ["library-huddle"]

@@ -62,6 +62,7 @@ def make_filter(
     practice: str | None = None,
     open_only: bool = False,
     statuses: list[str] | None = None,
+    workshop: str | None = None,
 ) -> Filter:
     if limit is not None and limit < 1:
         raise UsageError("-n must be 1 or more")
@@ -73,4 +74,5 @@ def make_filter(
         domain=domain,
         practice=practice,
         statuses=["prepared"] if open_only else list(statuses or []),
+        workshop=workshop,
     )

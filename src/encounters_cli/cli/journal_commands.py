@@ -22,11 +22,15 @@ ValueOpt = Annotated[
 DomainOpt = Annotated[str | None, typer.Option("--domain", "-d", help="In this domain.")]
 PracticeOpt = Annotated[str | None, typer.Option("--practice", "-p", help="Using this practice.")]
 OpenOpt = Annotated[bool, typer.Option("--open", help="Only prepared encounters not yet reflected on.")]
+WorkshopOpt = Annotated[
+    str | None, typer.Option("--workshop", "-w", help="Only answers given in runs of this workshop (its id).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Encounter id or a unique prefix (4+ characters).")]
 
 
-def _filter(limit, since, until, value, domain, practice, open_only, catalogue) -> Filter:
+def build_filter(limit, since, until, value, domain, practice, open_only, workshop, catalogue) -> Filter:
+    """The Filter the journal options describe, after checking their ids against the catalogue."""
     from encounters_cli.queries import make_filter
 
     for item in value or []:
@@ -43,6 +47,7 @@ def _filter(limit, since, until, value, domain, practice, open_only, catalogue) 
         domain=domain,
         practice=practice,
         open_only=open_only,
+        workshop=workshop,
     )
 
 
@@ -59,6 +64,7 @@ def list_encounters(
     domain: DomainOpt = None,
     practice: PracticeOpt = None,
     open_only: OpenOpt = False,
+    workshop: WorkshopOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Your encounters, newest first."""
@@ -66,7 +72,7 @@ def list_encounters(
     from encounters_cli.cli.messages import t
 
     shared = state(ctx)
-    flt = _filter(limit, since, until, value, domain, practice, open_only, shared.catalogue)
+    flt = build_filter(limit, since, until, value, domain, practice, open_only, workshop, shared.catalogue)
     encounters = shared.store.list(flt)
     if as_json:
         _print_json([encounter.to_json() for encounter in encounters])
@@ -100,6 +106,7 @@ def search(
     domain: DomainOpt = None,
     practice: PracticeOpt = None,
     open_only: OpenOpt = False,
+    workshop: WorkshopOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text search, best matches first, with the matching words highlighted."""
@@ -109,7 +116,7 @@ def search(
     from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
 
     shared = state(ctx)
-    flt = _filter(limit, since, until, value, domain, practice, open_only, shared.catalogue)
+    flt = build_filter(limit, since, until, value, domain, practice, open_only, workshop, shared.catalogue)
     hits = shared.store.search(checked_text(query, "the search text"), flt)
     if as_json:
         _print_json(
