@@ -1,0 +1,61 @@
+"""Exports: a registry of formats, one module per format, each with a module-level ``EXPORTER``.
+
+Nothing heavy is imported here: ``--format`` choices come from ``FORMATS`` without loading any format,
+and ``exporter(name)`` imports the one module asked for. The flow that selects, (optionally)
+anonymises and writes lives in ``export/run.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+
+from encounters_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from encounters_cli.catalogue.models import Catalogue
+
+FORMATS: dict[str, str] = {
+    "json": "encounters_cli.export.json_format",
+    "jsonl": "encounters_cli.export.jsonl_format",
+    "csv": "encounters_cli.export.csv_format",
+    "md": "encounters_cli.export.markdown_format",
+    "qdpx": "encounters_cli.export.qdpx",
+}
+
+
+@dataclass
+class ExportJob:
+    """What a writer needs besides the records."""
+
+    catalogue: Catalogue
+    lang: str
+    anonymised: bool
+    # The data description ("about"). Call it AFTER the records iterator is exhausted to get final
+    # counts; its static parts (settings, codebook) may be read earlier.
+    describe: Callable[[], dict[str, Any]]
+    wide: bool = False  # csv only: one row per encounter instead of one per answer
+
+
+class Exporter(Protocol):
+    """One format. Records are ``Encounter.to_json()`` dicts, or anonymised records (SHARED.md)."""
+
+    name: str  # "csv"
+    suffix: str  # ".csv"
+    text: bool  # may be written to stdout with --out -
+
+    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
+        """Write every record to ``out`` (streaming: never hold them all); return how many were written."""
+        ...
+
+
+def exporter(name: str) -> Exporter:
+    """The exporter of format ``name`` (a key of FORMATS), its module imported on first use."""
+    try:
+        module_name = FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown export format '{name}' (choose from {', '.join(FORMATS)})") from None
+    module = importlib.import_module(module_name)
+    return module.EXPORTER  # type: ignore[no-any-return]
