@@ -8,7 +8,7 @@ anonymises and writes lives in ``export/run.py``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
@@ -37,6 +37,10 @@ class ExportJob:
     # counts; its static parts (settings, codebook) may be read earlier.
     describe: Callable[[], dict[str, Any]]
     wide: bool = False  # csv only: one row per encounter instead of one per answer
+    # csv --wide: the question ids and rated value ids the selection holds (a first pass found them),
+    # so the columns are known before the first row. None: the catalogue's ids.
+    question_ids: Sequence[str] | None = None
+    rating_ids: Sequence[str] | None = None
 
 
 class Exporter(Protocol):

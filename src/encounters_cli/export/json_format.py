@@ -1,0 +1,48 @@
+"""json: one document, ``{"format": "encounters-export", "version": 1, "encounters": [...], "about": {...}}``.
+
+The array is written record by record, so a journal of any size never sits in memory; ``about`` comes
+last because its counts are final only once every record has been written. Not anonymised, the file
+is lossless: ``encounters import`` restores it into another journal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+if TYPE_CHECKING:
+    from encounters_cli.export import ExportJob
+
+FORMAT_NAME = "encounters-export"
+FORMAT_VERSION = 1
+_FLUSH_EVERY = 256  # records per write call: fewer, larger writes without holding much
+
+# check_circular=False: records are plain trees built by to_json(), never cyclic, and the check costs.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+class JsonExporter:
+    name = "json"
+    suffix = ".json"
+    text = True
+
+    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
+        head = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+        out.write((_ENCODE(head)[:-1] + ',\n"encounters": [').encode("utf-8"))
+        count = 0
+        chunk: list[str] = []
+        for record in records:
+            chunk.append(("\n" if count == 0 else ",\n") + _ENCODE(record))
+            count += 1
+            if len(chunk) >= _FLUSH_EVERY:
+                out.write("".join(chunk).encode("utf-8"))
+                chunk.clear()
+        chunk.append("\n],\n" if count else "],\n")
+        out.write("".join(chunk).encode("utf-8"))
+        about = json.dumps(job.describe(), ensure_ascii=False, indent=2)
+        out.write(f'"about": {about}\n}}\n'.encode())
+        return count
+
+
+EXPORTER = JsonExporter()
