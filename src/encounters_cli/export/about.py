@@ -55,6 +55,36 @@ STATEMENTS = {
             " pseudonymisoituna aineistona."
         ),
     },
+    "merged": {
+        "en": (
+            "Pseudonymised research data, not anonymous data, merged from {inputs} anonymised exports"
+            " of {participants} participants. Each export left out entries marked private, replaced"
+            " identifiers the tool recognises in free text with numbered placeholders (numbered within"
+            " one export: [PERSON-1] of one participant is not [PERSON-1] of another), coarsened dates"
+            " (each record's date_precision says how far) and removed times of day. After merging, every"
+            " combination of domain, period, language and practices is shared by at least {k} records;"
+            " rarer ones were generalised or left out. Participants and entries are named by pseudonyms"
+            " keyed with the study key and a secret on each participant's computer, so each participant"
+            " can link their part back to their journal, and free text can still identify people in"
+            " ways no recogniser catches. Under the GDPR this is personal data: keep and process it as"
+            " pseudonymised data."
+        ),
+        "fi": (
+            "Pseudonymisoitua tutkimusaineistoa, ei anonyymiä aineistoa, yhdistetty {inputs}"
+            " anonymisoidusta viennistä, joissa on {participants} osallistujaa. Jokaisesta viennistä on"
+            " jätetty pois yksityisiksi merkityt merkinnät, vapaasta tekstistä tunnistetut tunnisteet on"
+            " korvattu numeroiduilla paikkamerkeillä (numerointi on viennin sisäinen: yhden osallistujan"
+            " [PERSON-1] ei ole toisen [PERSON-1]), päivämäärät on karkeistettu (kunkin merkinnän"
+            " date_precision kertoo, kuinka paljon) ja kellonajat poistettu. Yhdistämisen jälkeen"
+            " jokaisen toimialan, ajanjakson, kielen ja käytäntöjen yhdistelmän jakaa vähintään {k}"
+            " merkintää; harvinaisemmat on yleistetty tai jätetty pois. Osallistujat ja merkinnät on"
+            " nimetty pseudonyymeillä, jotka johdetaan tutkimusavaimesta ja kunkin osallistujan koneella"
+            " säilyvästä salaisuudesta, joten jokainen osallistuja voi yhdistää oman osuutensa"
+            " päiväkirjaansa, ja vapaa teksti voi yhä tunnistaa ihmisiä tavoilla, joita mikään tunnistin"
+            " ei havaitse. EU:n tietosuoja-asetuksen mukaan tämä on henkilötietoa: säilytä ja käsittele"
+            " sitä pseudonymisoituna aineistona."
+        ),
+    },
     "plain": {
         "en": (
             "Not anonymised: this export holds the journal as written, with its full text, exact times"
@@ -335,3 +365,43 @@ def describe(
     about["codebook"] = codebook(catalogue)
     about["variables"] = variables(anonymised=anonymised, lang=code)
     return about
+
+
+def merged_description(
+    book: dict[str, Any],
+    *,
+    inputs: int,
+    participants: int,
+    entries: int,
+    counts: dict[str, Any],
+    merge_counts: dict[str, Any],
+    settings: dict[str, Any],
+    catalogue_versions: list[Any],
+    lang: str,
+) -> dict[str, Any]:
+    """The description of a merged data set: the inputs' counts summed, the merge's own k-anonymity
+    step under ``counts.merge``, the union of the inputs' codebooks."""
+    statements = {
+        code: text.format(inputs=inputs, participants=participants, k=settings["k"])
+        for code, text in STATEMENTS["merged"].items()
+    }
+    versions = sorted({str(version) for version in catalogue_versions if version})
+    code = "fi" if lang == "fi" else "en"
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": TOOL, "version": __version__},
+        "exported_at": exported_at(anonymised=True),
+        "anonymised": True,
+        "merged": True,
+        "statement": statements[code],
+        "statements": statements,
+        "inputs": inputs,
+        "participants": participants,
+        "entries": entries,
+        "settings": settings,
+        "counts": {**counts, "merge": merge_counts},
+        "catalogue_version": versions[0] if len(versions) == 1 else "mixed",
+        "catalogue_versions": versions,
+        "codebook": book,
+        "variables": variables(anonymised=True, lang=code),
+    }

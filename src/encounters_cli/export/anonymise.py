@@ -87,7 +87,8 @@ class AnonymisationReport:
         self._scrubber = scrubber
         self.private_left_out = 0
         self.suppressed = 0
-        self.generalised: dict[str, int] = {}
+        self.generalised: dict[str, int] = {}  # records per step taken
+        self.generalised_records = 0  # records that took at least one step
         self.exported = 0
         self.examples: list[str] = []
 
@@ -108,6 +109,7 @@ class AnonymisationReport:
             "private_left_out": self.private_left_out,
             "suppressed": self.suppressed,
             "generalised": dict(self.generalised),
+            "generalised_records": self.generalised_records,
             "exported": self.exported,
         }
 
@@ -165,6 +167,7 @@ class Anonymiser:
         self.report.private_left_out = private
         self.report.suppressed = decided.suppressed
         self.report.generalised = dict(sorted(decided.generalised.items()))
+        self.report.generalised_records = decided.generalised_records
 
     # -- pass 2: records -------------------------------------------------------------------------
 

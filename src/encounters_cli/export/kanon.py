@@ -117,6 +117,7 @@ class Plan(NamedTuple):
     cells: dict  # unit -> released Cell, or None when suppressed
     generalised: Counter[str]  # released records per step taken: {"month->quarter": n, "domain->other": n}
     suppressed: int  # records
+    generalised_records: int  # released records that took at least one step
 
 
 def plan_cells(
@@ -169,8 +170,10 @@ def plan_cells(
             final[unit] = None
             suppressed += units[unit]
     generalised: Counter[str] = Counter()
+    generalised_records = 0
     for unit, cell in final.items():
-        if cell is not None:
+        if cell is not None and steps[unit]:
+            generalised_records += units[unit]
             for step in steps[unit]:
                 generalised[step] += units[unit]
-    return Plan(final, generalised, suppressed)
+    return Plan(final, generalised, suppressed, generalised_records)
