@@ -142,6 +142,7 @@ def _register() -> None:
         backup_commands,
         catalogue_commands,
         coach_commands,
+        export_commands,
         insights_commands,
         journal_commands,
         report_commands,
@@ -152,6 +153,7 @@ def _register() -> None:
     for module in (
         coach_commands,
         journal_commands,
+        export_commands,
         insights_commands,
         report_commands,
         catalogue_commands,
