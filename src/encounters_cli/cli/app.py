@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+from typer.main import get_command_name
 
 from encounters_cli import __version__
 from encounters_cli.cli.state import state
@@ -92,7 +93,55 @@ class EncountersGroup(TyperGroup):
         return int(code)
 
 
-app = typer.Typer(
+def _wanted_commands(argv: list[str]) -> set[str] | None:
+    """The commands this command line can run: its command, or none for a bare ``--version``.
+
+    None when all are needed: for help, without a command, after an end of options ('--').
+    """
+    position, flags = 0, set()
+    while position < len(argv):
+        token = argv[position]
+        if token in ("-h", "--help", "--"):
+            return None
+        if not token.startswith("-"):
+            return {token}
+        flags.add(token)
+        position += 2 if token in ("--journal", "--lang") else 1
+    return set() if "--version" in flags else None
+
+
+class EncountersTyper(typer.Typer):
+    """Builds only the command being run.
+
+    Before it parses anything, Typer turns every registered command into a Click command, reading
+    each signature; for thirty commands that is the larger part of our start-up. When the command
+    line names a registered command, only that one is built. For help, shell completion, an unknown
+    name (Click then suggests the nearest) or anything unusual, all of them are.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        wanted = _wanted_commands(list(sys.argv[1:] if argv is None else argv))
+        completing = any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
+        if wanted is None or completing:
+            return super().__call__(*args, **kwargs)
+        commands = [
+            info
+            for info in self.registered_commands
+            if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) in wanted
+        ]
+        groups = [info for info in self.registered_groups if info.name in wanted]
+        if len(commands) + len(groups) != len(wanted):
+            return super().__call__(*args, **kwargs)
+        everything = self.registered_commands, self.registered_groups
+        self.registered_commands, self.registered_groups = commands, groups
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.registered_commands, self.registered_groups = everything
+
+
+app = EncountersTyper(
     cls=EncountersGroup,
     name="encounters",
     help="A terminal coach for democratic encounters: prepare, reflect, keep a private journal.",
@@ -146,8 +195,10 @@ def _register() -> None:
         insights_commands,
         journal_commands,
         report_commands,
+        research_commands,
         security_commands,
         setup_commands,
+        workshop_commands,
     )
 
     for module in (
@@ -160,6 +211,8 @@ def _register() -> None:
         security_commands,
         backup_commands,
         setup_commands,
+        research_commands,
+        workshop_commands,
     ):
         module.register(app)
 

@@ -117,7 +117,6 @@ def log(
     private: PrivateOption = False,
 ) -> None:
     """Capture an encounter in one step, no questions asked."""
-    from encounters_cli.cli import render
     from encounters_cli.cli.messages import t
     from encounters_cli.coach import flows
 
@@ -139,7 +138,13 @@ def log(
         label=label,
         private=private,
     )
-    render.stderr_console().print(t(coach.lang, "saved.log", id=encounter.short_id), style="green")
+    saved = t(coach.lang, "saved.log", id=encounter.short_id)
+    if sys.stderr.isatty():  # green for a person at a terminal; Rich knows which terminals take colour
+        from encounters_cli.cli import render
+
+        render.stderr_console().print(saved, style="green")
+    else:  # what Rich would write there too, without loading it: log is the command that must be quick
+        sys.stderr.write(saved + "\n")
     if not sys.stdout.isatty():
         sys.stdout.write(encounter.id + "\n")
 

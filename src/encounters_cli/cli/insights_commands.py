@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from encounters_cli.cli.messages import t
 from encounters_cli.cli.state import state
 
 if TYPE_CHECKING:
@@ -63,6 +62,7 @@ def insight_parts(insights: Insights, catalogue: Catalogue, lang: str) -> list[R
     from rich.text import Text
 
     from encounters_cli.cli import render as shared
+    from encounters_cli.cli.messages import t
 
     parts: list[RenderableType] = []
     head = Text(t(lang, "insights.title"), style="bold")

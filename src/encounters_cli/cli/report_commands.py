@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from encounters_cli.cli.messages import t
 from encounters_cli.cli.state import state
 
 if TYPE_CHECKING:
@@ -54,6 +53,7 @@ def report(
     if not html:
         raise UsageError("add --html: it is the only format for now (see 'encounters report --help')")
     from encounters_cli.cli import render
+    from encounters_cli.cli.messages import t
     from encounters_cli.insights.compute import gather
     from encounters_cli.privacy.recognisers import Scrubber
     from encounters_cli.queries import make_filter

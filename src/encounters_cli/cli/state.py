@@ -48,8 +48,9 @@ class AppState:
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
             from encounters_cli.catalogue.loader import load_catalogue
+            from encounters_cli.storage import paths
 
-            self._catalogue = load_catalogue(self.extra_catalogue_dirs())
+            self._catalogue = load_catalogue(self.extra_catalogue_dirs(), cache_dir=paths.cache_dir())
         return self._catalogue
 
     def journal_path(self) -> Path:

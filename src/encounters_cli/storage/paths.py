@@ -10,6 +10,7 @@ PRACTICES_ENV = "ENCOUNTERS_PRACTICES"
 JOURNAL_NAME = "journal.sqlite3"
 CONFIG_NAME = "config.toml"
 BACKUPS_NAME = "backups"
+CACHE_NAME = "cache"
 
 
 def data_dir() -> Path:
@@ -33,6 +34,19 @@ def config_path() -> Path:
 def backups_dir() -> Path:
     """Where ``encounters backup`` puts its dated copies unless told another place."""
     return data_dir() / BACKUPS_NAME
+
+
+def cache_dir() -> Path:
+    """Things kept only to be fast (the validated catalogue): safe to delete at any time.
+
+    ENCOUNTERS_HOME/cache when ENCOUNTERS_HOME is set, else the platform's user cache dir.
+    """
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / CACHE_NAME
+    from platformdirs import user_cache_path
+
+    return user_cache_path("encounters", appauthor=False)
 
 
 def env_practice_dirs() -> list[Path]:
