@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -109,7 +110,9 @@ def _iter_json_export(path: Path, on_about: Callable[[dict[str, Any]], None]) ->
 
         def fill() -> bool:
             nonlocal buffer, position, at_end
-            chunk = handle.read(_READ_CHUNK)
+            # at least as much again as is waiting: a value longer than a chunk costs reads that
+            # double, not a re-parse per chunk
+            chunk = handle.read(max(_READ_CHUNK, len(buffer) - position))
             if not chunk:
                 at_end = True
                 return False
@@ -534,7 +537,7 @@ def _write_outputs(
     from encounters_cli.export import ExportJob, exporter
 
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # pseudonymised personal data
     except OSError as exc:
         raise MergeError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from exc
     job = ExportJob(
@@ -548,7 +551,11 @@ def _write_outputs(
     moves: list[tuple[Path, Path]] = []
 
     def temporary(target: Path) -> Path:
+        """An empty 0600 file beside ``target``: readable by no one else, not even for a moment."""
         temp = out_dir / f".{target.name}.partial"
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         temps.append(temp)
         return temp
 
@@ -578,6 +585,8 @@ def _write_outputs(
         for temp, target in moves:
             temp.replace(target)
             result.written.append(target)
+    except OSError as exc:
+        raise MergeError(f"cannot write in {out_dir}: {exc.strerror or exc}") from exc
     finally:
         for temp in temps:
             with contextlib.suppress(FileNotFoundError):
