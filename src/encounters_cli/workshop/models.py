@@ -366,15 +366,16 @@ Step = Annotated[
     Discriminator(_step_tag),
 ]
 
-# Union tags appear in pydantic's error locations but never in the file
-TAGS: dict[str, type[BaseModel] | None] = {
-    "<text>": None,
+# Union tags appear in pydantic's error locations but never in the file; each maps to its member
+# (their member's type, for the loader to name what a field allows).
+TAGS: dict[str, Any] = {
+    "<text>": str,
     "<translations>": Translations,
     "<question>": WorkshopQuestion,
     "<from-set>": FromSet,
     "<from-practice>": FromPractice,
-    "<one>": None,
-    "<several>": None,
+    "<one>": Language,
+    "<several>": list[Language],
     **{f"<{kind}>": model for kind, model in STEP_MODELS.items()},
 }
 
