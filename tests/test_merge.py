@@ -353,3 +353,43 @@ def test_json_exports_are_read_record_by_record(tmp_path: Path, monkeypatch: pyt
     broken.write_text('{"encounters": [{"id": 1}, {"id": ')
     with pytest.raises(json.JSONDecodeError):
         list(merging._iter_json_export(broken, lambda _: None))
+
+
+# --- end to end: export --anonymise on two journals, then merge ---------------------------------------
+
+
+def test_export_then_merge_from_the_command_line(tmp_path: Path) -> None:
+    import getpass
+    import socket
+
+    raw_ids: list[str] = []
+    exports: list[Path] = []
+    for name, fmt in (("veera", "jsonl"), ("oskari", "json")):
+        journal = tmp_path / name / "journal.sqlite3"
+        with Store.open(journal) as store:
+            for encounter in month_of(5):
+                encounter.answers[0].answer = "Dana Fictive called from 040 123 4567 at 09:40."
+                store.add(encounter)
+                raw_ids.append(encounter.id)
+        out = tmp_path / f"{name}.{fmt}"
+        exported = invoke(
+            "--journal", str(journal), "export", "-f", fmt, "-o", str(out),
+            "--anonymise", "--study-key", KEY, "--yes",
+        )  # fmt: skip
+        assert exported.exit_code == 0, exported.stderr
+        exports.append(out)
+    study = tmp_path / "study"
+    result = invoke("research", "merge", *map(str, exports), "--out", str(study))
+    assert result.exit_code == 0, result.stderr
+    assert "2 participants" in result.stderr
+    written = {path.name: path.read_bytes() for path in study.iterdir()}
+    assert {"merged.jsonl", "merged.csv", "about.json"} <= set(written)
+    text = b"".join(data for name, data in written.items() if name != "merged.qdpx").decode("utf-8")
+    records = [json.loads(line) for line in written["merged.jsonl"].decode().splitlines()]
+    assert len(records) == 10
+    for original in [*raw_ids, KEY, "040 123 4567", str(tmp_path), socket.gethostname(), "T09:00"]:
+        assert original not in text, original
+    user = getpass.getuser()
+    if len(user) >= 4:
+        assert f'"{user}"' not in text
+    assert "[PHONE-1]" in text

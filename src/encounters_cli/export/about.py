@@ -305,9 +305,13 @@ def variables(*, anonymised: bool, lang: str = "en") -> list[dict[str, str]]:
 
 def recognised_kinds() -> list[str]:
     """The identifier kinds the privacy recognisers look for, as named in placeholders."""
-    from encounters_cli.privacy import recognisers
+    from encounters_cli import privacy
 
-    kinds = getattr(recognisers, "ALL_KINDS", None) or recognisers.KINDS
+    kinds = getattr(privacy, "KINDS", None)
+    if kinds is None:
+        from encounters_cli.privacy import recognisers
+
+        kinds = recognisers.KINDS
     return list(kinds)
 
 
