@@ -132,38 +132,36 @@ def plan_cells(
     gives its cell one date level up (the new precision is passed). Deterministic: the result does
     not depend on the order of ``units``.
     """
-    current = {unit: start(unit) for unit in units}
-    steps: dict = {unit: [] for unit in units}  # unit -> the steps it took, counted if it is released
+    origin: dict = {}  # unit -> its cell before any step, to count the steps of released records
+    levels: dict[str, list] = {precision: [] for precision in PRECISIONS}  # (unit, cell) per level
+    for unit in units:
+        cell = origin[unit] = start(unit)
+        levels[cell.precision].append((unit, cell))
     final: dict = {}
-    pending = set(units)
+    leftover: list = []  # at quarter level in groups smaller than k
     for precision in PRECISIONS:
-        here = [unit for unit in pending if current[unit].precision == precision]
+        here = levels[precision]
         sizes: Counter[Cell] = Counter()
-        for unit in here:
-            sizes[current[unit]] += units[unit]
+        for unit, cell in here:
+            sizes[cell] += units[unit]
         up = coarser_precision(precision)
-        for unit in here:
-            cell = current[unit]
+        for unit, cell in here:
             if sizes[cell] >= k:
                 final[unit] = cell
-                pending.discard(unit)
             elif up is not None:
-                current[unit] = coarsen(unit, cell, up)
-                steps[unit].append(f"{precision}->{up}")
-    # What is left sits at quarter level in groups smaller than k: the domain goes next.
+                levels[up].append((unit, coarsen(unit, cell, up)))
+            else:
+                leftover.append((unit, cell))
+    # the domain goes next; kept cells with the same released values count towards the group
     kept: Counter[Cell] = Counter()
     for unit, cell in final.items():
         kept[cell] += units[unit]
     last: Counter[Cell] = Counter()
-    for unit in pending:
-        cell = current[unit]
-        if cell.domain != OTHER_DOMAIN:
-            cell = current[unit] = cell._replace(domain=OTHER_DOMAIN)
-            steps[unit].append(DOMAIN_STEP)
+    renamed = [(unit, cell._replace(domain=OTHER_DOMAIN)) for unit, cell in leftover]
+    for unit, cell in renamed:
         last[cell] += units[unit]
     suppressed = 0
-    for unit in pending:
-        cell = current[unit]
+    for unit, cell in renamed:
         if last[cell] + kept[cell] >= k:
             final[unit] = cell
         else:
@@ -172,8 +170,15 @@ def plan_cells(
     generalised: Counter[str] = Counter()
     generalised_records = 0
     for unit, cell in final.items():
-        if cell is not None and steps[unit]:
+        if cell is None:
+            continue
+        before = origin[unit]
+        first, last_index = PRECISIONS.index(before.precision), PRECISIONS.index(cell.precision)
+        took = [f"{PRECISIONS[i]}->{PRECISIONS[i + 1]}" for i in range(first, last_index)]
+        if cell.domain != before.domain:
+            took.append(DOMAIN_STEP)
+        if took:
             generalised_records += units[unit]
-            for step in steps[unit]:
+            for step in took:
                 generalised[step] += units[unit]
     return Plan(final, generalised, suppressed, generalised_records)
