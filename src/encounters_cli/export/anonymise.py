@@ -33,7 +33,7 @@ from typing import Any
 
 from encounters_cli.errors import UsageError
 from encounters_cli.export.kanon import PRECISIONS, Cell, PeriodCache, plan_cells
-from encounters_cli.storage.records import Encounter, Facts
+from encounters_cli.storage.records import Answer, Encounter, Facts
 
 CHOICE_TYPES = frozenset({"choice", "multi_choice"})
 _OPTION_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # catalogue ids (catalogue/models.py ID_PATTERN)
@@ -200,21 +200,26 @@ class Anonymiser:
             "label": self._text(label) if label else label,
             "workshop": encounter.workshop,
             "workshop_step": encounter.workshop_step,
-            "answers": [
-                {
-                    "question_id": answer.question_id,
-                    "phase": answer.phase,
-                    "question": answer.question,  # the catalogue's wording, not the person's
-                    "question_type": answer.question_type,
-                    "role": answer.role,
-                    "answer": self._answer(answer.answer, answer.question_type),
-                    "catalogue_version": answer.catalogue_version,
-                }
-                for answer in encounter.answers
-            ],
+            "answers": [self._answer_record(answer) for answer in encounter.answers],
         }
         self.report.exported += 1
         return record
+
+    def _answer_record(self, answer: Answer) -> dict[str, Any]:
+        value, kind = answer.answer, answer.question_type
+        if value.__class__ is str and value and kind not in CHOICE_TYPES:
+            value = self._text(value)  # the common case, without a second call
+        elif value is not None and value.__class__ is not int and value.__class__ is not bool:
+            value = self._answer(value, kind)
+        return {
+            "question_id": answer.question_id,
+            "phase": answer.phase,
+            "question": answer.question,  # the catalogue's wording, not the person's
+            "question_type": kind,
+            "role": answer.role,
+            "answer": value,
+            "catalogue_version": answer.catalogue_version,
+        }
 
     def _text(self, text: str) -> str:
         scrubbed = self._scrub(text)

@@ -534,7 +534,7 @@ def _write_outputs(
 
     merged.jsonl is written first, from the inputs; the other formats are written from it.
     """
-    from encounters_cli.export import ExportJob, exporter
+    from encounters_cli.export import FORMATS, ExportJob, exporter
 
     try:
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # pseudonymised personal data
@@ -571,7 +571,9 @@ def _write_outputs(
                 continue
             try:
                 writer = exporter(name)
-            except ModuleNotFoundError:  # a format this version does not have yet
+            except ModuleNotFoundError as exc:  # a format this version does not have yet
+                if exc.name != FORMATS.get(name):
+                    raise  # the format is there but something it needs is not: say so
                 result.skipped_formats.append(name)
                 continue
             target = out_dir / f"{OUTPUT_STEM}{writer.suffix}"
