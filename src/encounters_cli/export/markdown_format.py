@@ -103,6 +103,7 @@ class _Names:
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
         self.domains = {key: item.name.get(lang) for key, item in catalogue.domains.items()}
         self.values = {key: item.name.get(lang) for key, item in catalogue.values.items()}
+        self.order = {key: index for index, key in enumerate(catalogue.values)}  # ratings in catalogue order
         self.practices = {key: item.title.get(lang) for key, item in catalogue.practices.items()}
         options: dict[str, str] = {}
         for question_set in catalogue.question_sets.values():
@@ -118,7 +119,7 @@ def _encounter(record: dict[str, Any], names: _Names, lang: str) -> str:
     domain_name = names.domains.get(domain, domain) if domain else _t(lang, "no_domain")
     status = record.get("status") or ""
     status_name = _t(lang, f"status.{status}") if f"status.{status}" in TEXTS else status
-    parts = [f"\n## {escape(str(when))} · {escape(str(domain_name))} · {escape(status_name)}\n\n"]
+    parts = [f"\n## {escape(str(when))} · {escape(str(domain_name))} · {escape(status_name)}\n"]
     facts: list[str] = []
     if record.get("label"):
         facts.append(f"- **{_t(lang, 'label')}:** {escape(record['label'])}")
@@ -131,9 +132,10 @@ def _encounter(record: dict[str, Any], names: _Names, lang: str) -> str:
         values = ", ".join(escape(names.values.get(item, item)) for item in record["values"])
         facts.append(f"- **{_t(lang, 'values')}:** {values}")
     if record.get("ratings"):
-        ratings = ", ".join(
-            f"{escape(names.values.get(value, value))} {score}" for value, score in record["ratings"].items()
+        ordered = sorted(
+            record["ratings"].items(), key=lambda item: names.order.get(item[0], len(names.order))
         )
+        ratings = ", ".join(f"{escape(names.values.get(value, value))} {score}" for value, score in ordered)
         facts.append(f"- **{_t(lang, 'ratings')}:** {ratings}")
     if record.get("workshop"):
         step = f" ({escape(record['workshop_step'])})" if record.get("workshop_step") else ""
@@ -141,7 +143,7 @@ def _encounter(record: dict[str, Any], names: _Names, lang: str) -> str:
     if record.get("private"):
         facts.append(f"- **{_t(lang, 'private')}**")
     if facts:
-        parts.append("\n".join(facts) + "\n")
+        parts.append("\n" + "\n".join(facts) + "\n")
     for answer in record.get("answers") or ():
         question = " ".join(str(answer.get("question") or answer.get("question_id") or "").split())
         parts.append(f"\n**{escape(question)}**\n\n{_answer(answer, names, lang)}\n")
