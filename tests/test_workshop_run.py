@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -467,3 +470,37 @@ def test_a_skipped_choice_saves_nothing(tiny: Path, journal: Store) -> None:
     work.run()
     assert ("saved", "pick") not in work.view.calls
     assert {entry.workshop_step for entry in journal.list(Filter(workshop="tiny"))} == {"first", "second"}
+
+
+# --- preparing a room ------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell script")
+@pytest.mark.parametrize("via", ["config", "env"])
+def test_prepare_room_sets_up_the_pack_and_runs_for_the_participant(via: str) -> None:
+    command = Path(sys.executable).with_name("encounters")
+    if not command.is_file():
+        pytest.skip("the encounters command is not installed beside this Python")
+    path = EXAMPLES / "school-staff-intro.yaml"
+    environment = {
+        **os.environ,
+        "ENCOUNTERS": str(command),  # installed already: the script skips its pip install
+        "PACK_VIA": via,
+        "ANSWERS": str(answers_of(path)),
+    }
+    result = subprocess.run(
+        ["sh", str(EXAMPLES / "prepare-room.sh"), "laptop 4"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [run_record] = runs()
+    assert result.stdout.strip() == run_record["id"]
+    assert run_record["participant"] == "laptop 4"
+    assert run_record["status"] == "finished"
+    configured = ok("paths", "--json").stdout
+    pack = str(EXAMPLES / "packs" / "staff-room")
+    assert (pack in json.loads(configured)["extra_catalogue"]) == (via == "config")
