@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +19,117 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 20
 INDENT = 2
+
+
+class HandoutFormat(str, Enum):
+    md = "md"
+    html = "html"
+
+
+class HandoutFor(str, Enum):
+    facilitator = "facilitator"
+    participants = "participants"
+
+
+class HandoutLang(str, Enum):
+    en = "en"
+    fi = "fi"
+
+
+# --- handout ----------------------------------------------------------------------------------------
+
+
+def handout(
+    ctx: typer.Context,
+    script: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The workshop script (YAML).", show_default=False)
+    ],
+    fmt: Annotated[
+        HandoutFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md or html. Without it: html when --out ends in .html, else md.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="PATH",
+            help="Write to PATH, or '-' for standard output (the default). An HTML page is not printed "
+            "on a terminal: give --out there.",
+        ),
+    ] = None,
+    audience: Annotated[
+        HandoutFor,
+        typer.Option(
+            "--for",
+            help="facilitator: every step with timings and notes; participants: cards, questions and "
+            "space to write, no notes.",
+        ),
+    ] = HandoutFor.facilitator,
+    lang: Annotated[
+        HandoutLang | None,
+        typer.Option("--lang", help="The handout's language (one of the script's); default: yours."),
+    ] = None,
+) -> None:
+    """Printable material from a workshop script: a facilitator guide or a participant handout."""
+    from encounters_cli.cli import render
+    from encounters_cli.cli.workshop_handout_messages import t
+    from encounters_cli.errors import UsageError
+    from encounters_cli.workshop.handout import build_handout, render_html, render_markdown
+    from encounters_cli.workshop.loader import load_workshop
+
+    shared = state(ctx)
+    chosen = fmt.value if fmt else ("html" if (out or "").lower().endswith((".html", ".htm")) else "md")
+    if chosen == "html" and out is None and stdout_is_terminal():
+        raise UsageError(t(shared.lang, "handout.html_terminal"))
+    loaded = load_workshop(script, shared.extra_catalogue_dirs())
+    workshop = loaded.workshop
+    if lang is not None and lang.value not in workshop.languages:
+        raise UsageError(
+            t(
+                shared.lang,
+                "handout.no_lang",
+                asked=lang.value,
+                id=workshop.id,
+                languages=", ".join(workshop.languages),
+            )
+        )
+    language = lang.value if lang is not None else workshop.run_language(shared.lang)
+    content = build_handout(workshop, loaded.catalogue, language, audience.value)
+    page = render_html(content) if chosen == "html" else render_markdown(content)
+    where = _write(page, out)
+    if where is not None:
+        render.stderr_console().print(
+            t(shared.lang, "handout.written", where=render.inert(str(where))), soft_wrap=True
+        )
+
+
+def _write(text: str, out: str | None) -> Path | None:
+    """The file written (atomically; a handout is for sharing, so readable by others), or None for stdout."""
+    if out is None or out == "-":
+        buffer = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        if buffer is not None:  # UTF-8 whatever the locale says: the page declares charset=utf-8
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return None
+    from encounters_cli.storage.files import write_atomically
+
+    path = Path(out).expanduser()
+    write_atomically(path, text.encode("utf-8"), mode=0o644)
+    return path
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 # --- summary ----------------------------------------------------------------------------------------
@@ -43,6 +155,15 @@ def summary(
             help="Only this workshop; without it, each workshop in the files gets its own summary.",
         ),
     ] = None,
+    script: Annotated[
+        Path | None,
+        typer.Option(
+            "--script",
+            metavar="FILE",
+            help="The workshop script: steps in its order with its titles, names from its packs; "
+            "implies --workshop with the script's id.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The same figures, machine-readable.")] = False,
 ) -> None:
     """For the debrief: per step, which values and practices the group chose and how they rated them."""
@@ -50,7 +171,19 @@ def summary(
 
     shared = state(ctx)
     lang = shared.lang
-    figures = summarise(exports, shared.catalogue, lang, workshop=workshop)
+    steps: list[tuple[str, str]] = []
+    if script is None:
+        catalogue = shared.catalogue
+    else:
+        from encounters_cli.workshop.handout import build_handout
+        from encounters_cli.workshop.loader import load_workshop
+
+        loaded = load_workshop(script, shared.extra_catalogue_dirs())
+        catalogue = loaded.catalogue  # with the script's packs: their practices have names too
+        workshop = workshop or loaded.workshop.id
+        titled = build_handout(loaded.workshop, catalogue, loaded.workshop.run_language(lang), "participants")
+        steps = [(item.id, f"{item.number}. {item.title}") for item in titled.steps]
+    figures = summarise(exports, catalogue, lang, workshop=workshop, script_steps=steps)
     _notes(figures, lang)
     if as_json:
         sys.stdout.write(json.dumps(figures.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -109,7 +242,12 @@ def _step_part(step: StepSummary, lang: str) -> RenderableType:
     from encounters_cli.cli import render
     from encounters_cli.cli.workshop_handout_messages import counted, t
 
-    title = t(lang, "summary.step", step=render.inert(step.step)) if step.step else t(lang, "summary.no_step")
+    if step.step is None:
+        title = t(lang, "summary.no_step")
+    elif step.title:
+        title = t(lang, "summary.step_titled", title=render.inert(step.title), step=render.inert(step.step))
+    else:
+        title = t(lang, "summary.step", step=render.inert(step.step))
     head = Text(title, style="bold underline")
     head.append(
         f" · {counted(lang, 'entries', step.entries)} {counted(lang, 'from', step.participants)}", style=""
@@ -225,4 +363,5 @@ def _number(value: float, lang: str) -> str:
 
 def register(workshop_app: typer.Typer) -> None:
     """Called by cli/workshop_commands.py with the `encounters workshop` sub-app."""
+    workshop_app.command()(handout)
     workshop_app.command()(summary)

@@ -8,6 +8,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # summary
     "summary.workshop": {"en": "Workshop {workshop}", "fi": "Työpaja {workshop}"},
     "summary.step": {"en": "Step {step}", "fi": "Vaihe {step}"},
+    "summary.step_titled": {"en": "Step {title} ({step})", "fi": "Vaihe {title} ({step})"},
     "summary.no_step": {"en": "Outside any step", "fi": "Vaiheiden ulkopuolella"},
     "count.participants.one": {"en": "1 participant", "fi": "1 osallistuja"},
     "count.participants.many": {"en": "{n} participants", "fi": "{n} osallistujaa"},
@@ -60,6 +61,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # handout
     "handout.written": {"en": "Handout written to {where}.", "fi": "Moniste kirjoitettu: {where}."},
     "handout.stdout": {"en": "standard output", "fi": "vakiotulosteeseen"},
+    "handout.no_lang": {
+        "en": "the script '{id}' is not written in '{asked}' (its languages: {languages}); leave out --lang "
+        "or choose one of those",
+        "fi": "käsikirjoitusta '{id}' ei ole kirjoitettu kielellä '{asked}' (sen kielet: {languages}); jätä "
+        "--lang pois tai valitse jokin niistä",
+    },
     "handout.html_terminal": {
         "en": "an HTML handout is a file: add --out FILE (or --out - to print it here anyway)",
         "fi": "HTML-moniste on tiedosto: lisää --out TIEDOSTO (tai --out -, jos haluat sen silti tähän)",

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "encounters export --anonymise --workshop {workshop}",
     },
     "no_files": {"en": "give at least one export file", "fi": "anna vähintään yksi vientitiedosto"},
+    "no_records": {
+        "en": "the files hold no records; an anonymised export leaves out private entries and those too "
+        "rare to share under its --k (see 'suppressed' in the .about.json beside each export)",
+        "fi": "tiedostoissa ei ole yhtään tietuetta; anonymisoitu vienti jättää pois yksityiset merkinnät "
+        "ja ne, jotka ovat sen --k-asetukseen nähden liian harvinaisia jaettaviksi (katso 'suppressed' "
+        "kunkin viennin vieressä olevasta .about.json-tiedostosta)",
+    },
     "no_workshop_records": {
         "en": "none of the {records} records in the files was written in a workshop (their 'workshop' "
         "is empty); export with: encounters export --anonymise --workshop ID",
@@ -190,10 +198,12 @@ class StepSummary:
     practices: list[ChoiceCount]
     ratings: list[RatingFigures]
     questions: list[QuestionFigures]
+    title: str | None = None  # from the script, when one was given
 
     def to_json(self) -> dict[str, Any]:
         return {
             "step": self.step,
+            "title": self.title,
             "entries": self.entries,
             "participants": self.participants,
             "values": [item.to_json() for item in self.values],
@@ -439,11 +449,13 @@ def summarise(
     lang: str = "en",
     *,
     workshop: str | None = None,
+    script_steps: Sequence[tuple[str, str]] = (),
 ) -> Summary:
     """Read every export and count, per workshop and step, what the group chose and how they rated.
 
     Every file is read and checked before anything is counted, so one bad file stops the whole
-    summary rather than leaving it silently short.
+    summary rather than leaving it silently short. ``script_steps`` ((id, title) in the script's
+    order) orders and titles the steps; without it they come in the order they were written.
     """
     paths = list(paths)
     if not paths:
@@ -457,6 +469,8 @@ def summarise(
             skipped.append(str(path))
             continue
         records.extend(found)
+    if not records:
+        raise ExportFileError(_t(lang, "no_records"))
 
     seen: set[str] = set()
     duplicates = 0
@@ -482,7 +496,17 @@ def summarise(
     for record in in_workshops:
         if record.workshop in present:
             by_workshop[record.workshop].append(record)
-    summaries = [_workshop(workshop_id, by_workshop[workshop_id], names) for workshop_id in present]
+    titles = dict(script_steps)
+    summaries = [
+        _workshop(
+            workshop_id,
+            by_workshop[workshop_id],
+            names,
+            _step_order(by_workshop[workshop_id], script_steps),
+            titles,
+        )
+        for workshop_id in present
+    ]
     used = sum(len(group) for group in by_workshop.values())
     return Summary(
         workshops=summaries,
@@ -523,16 +547,67 @@ class _Names:
         return answer
 
 
-def _workshop(workshop_id: str, records: list[Record], names: _Names) -> WorkshopSummary:
-    steps: dict[str | None, list[Record]] = {}
-    for record in records:  # steps in the order they are first met: the files' order
-        steps.setdefault(record.step, []).append(record)
+def _step_order(records: list[Record], script_steps: Sequence[tuple[str, str]]) -> dict[str | None, int]:
+    """Each step's place: the script's order when given; else the order the participants wrote them in.
+
+    A participant runs the steps in order, so within one file an older entry is an earlier step
+    (exports list the newest first, so each file is read from its end). The files' sequences are
+    merged as a partial order (a step before another in any file comes first), ties broken by
+    when a step was first met; should files contradict each other, the first-met order stands.
+    Steps the script does not name follow its own, and entries outside any step come last.
+    """
+    order: dict[str | None, int] = {step_id: index for index, (step_id, _) in enumerate(script_steps)}
+    sequences: dict[str, list[str]] = {record.file: [] for record in records}  # the files' order
+    for record in reversed(records):
+        sequence = sequences[record.file]
+        if record.step is not None and record.step not in order and record.step not in sequence:
+            sequence.append(record.step)
+    for step in _merged(list(sequences.values())):
+        order[step] = len(order)
+    order[None] = len(order)
+    return order
+
+
+def _merged(sequences: list[list[str]]) -> list[str]:
+    """One order that keeps every sequence's order where they agree (Kahn's algorithm)."""
+    first_met = list(dict.fromkeys(step for sequence in sequences for step in sequence))
+    after: dict[str, set[str]] = {step: set() for step in first_met}
+    before_count = dict.fromkeys(first_met, 0)
+    for sequence in sequences:
+        for earlier, later in pairwise(sequence):
+            if later not in after[earlier]:
+                after[earlier].add(later)
+                before_count[later] += 1
+    out: list[str] = []
+    ready = [step for step in first_met if before_count[step] == 0]
+    while ready:
+        step = min(ready, key=first_met.index)
+        ready.remove(step)
+        out.append(step)
+        for later in after[step]:
+            before_count[later] -= 1
+            if before_count[later] == 0:
+                ready.append(later)
+    return out if len(out) == len(first_met) else first_met  # a contradiction: first met stands
+
+
+def _workshop(
+    workshop_id: str,
+    records: list[Record],
+    names: _Names,
+    order: dict[str | None, int],
+    titles: dict[str, str],
+) -> WorkshopSummary:
+    steps: dict[str | None, list[Record]] = defaultdict(list)
+    for record in records:
+        steps[record.step].append(record)
+    ordered = sorted(steps, key=lambda step: order.get(step, len(order)))
     return WorkshopSummary(
         workshop=workshop_id,
         participants=len({record.participant for record in records}),
         files=len({record.file for record in records}),
         entries=len(records),
-        steps=[_step(step, group, names) for step, group in steps.items()],
+        steps=[_step(step, steps[step], names, titles.get(step or "")) for step in ordered],
     )
 
 
@@ -614,8 +689,9 @@ def _sort_key(answer: str) -> tuple[int, float, str]:
         return (1, 0.0, answer)
 
 
-def _step(step: str | None, records: list[Record], names: _Names) -> StepSummary:
+def _step(step: str | None, records: list[Record], names: _Names, title: str | None) -> StepSummary:
     return StepSummary(
+        title=title,
         step=step,
         entries=len(records),
         participants=len({record.participant for record in records}),
