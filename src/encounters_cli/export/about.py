@@ -184,6 +184,17 @@ _ANONYMISED_VARIABLES: dict[str, tuple[str, str]] = {
         "Catalogue version the question was asked under.",
         "Luettelon versio, jolla kysymys esitettiin.",
     ),
+    "rating_<value id>": (
+        "csv: the rating of that value (the ratings field), empty when not rated. The tidy csv has one"
+        " row per answer with the answers[] fields as columns without the prefix.",
+        "csv: kyseisen arvon arvio (ratings-kenttä), tyhjä jos ei arvioitu. Pitkämuotoisessa csv:ssä on rivi"
+        " vastausta kohden, ja answers[]-kentät ovat sarakkeina ilman etuliitettä.",
+    ),
+    "answer_<question id>": (
+        "csv --wide: the answer to that question, one row per encounter; lists joined with ';'.",
+        "csv --wide: vastaus kyseiseen kysymykseen, rivi merkintää kohden; luettelot yhdistetty"
+        " ';'-merkillä.",
+    ),
 }
 
 _PLAIN_ONLY: dict[str, tuple[str, str]] = {
@@ -224,6 +235,8 @@ _PLAIN_ORDER = (
     "answers[].role",
     "answers[].catalogue_version",
     "answers[].answered_at",
+    "rating_<value id>",
+    "answer_<question id>",
 )
 
 
