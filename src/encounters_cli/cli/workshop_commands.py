@@ -50,15 +50,15 @@ def check(ctx: typer.Context, path: FileArgument) -> None:
     from encounters_cli.cli import render
     from encounters_cli.cli.workshop_messages import t
     from encounters_cli.errors import EncountersError
-    from encounters_cli.workshop.loader import check_workshop, load_workshop
+    from encounters_cli.workshop.loader import read_workshop
 
     shared = state(ctx)
-    problems = check_workshop(path, shared.extra_catalogue_dirs())
-    if problems:
+    loaded, problems = read_workshop(path, shared.extra_catalogue_dirs())
+    if loaded is None:
         for problem in problems:
             sys.stderr.write(render.inert(problem) + "\n")
         raise EncountersError(t(shared.lang, "check.problems", count=len(problems)))
-    workshop = load_workshop(path, shared.extra_catalogue_dirs()).workshop
+    workshop = loaded.workshop
     minutes = workshop.duration or workshop.planned_minutes()
     message = t(shared.lang, "check.ok", file=path, steps=len(workshop.steps), minutes=minutes)
     render.stderr_console().print(render.literal(message, style="green"), soft_wrap=True)

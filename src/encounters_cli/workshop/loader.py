@@ -86,18 +86,25 @@ class LoadedWorkshop:
 
 def load_workshop(path: Path, extra_dirs: Sequence[Path] = ()) -> LoadedWorkshop:
     """The script at ``path``, checked; ``WorkshopError`` listing every problem otherwise."""
-    check = _Check(Path(path), extra_dirs)
-    check.run()
-    if check.problems() or check.workshop is None or check.catalogue is None:
-        raise WorkshopError(Path(path), check.problems())
-    return LoadedWorkshop(check.workshop, Path(path), check.catalogue, check.pack_paths)
+    loaded, problems = read_workshop(path, extra_dirs)
+    if loaded is None:
+        raise WorkshopError(Path(path), problems)
+    return loaded
 
 
 def check_workshop(path: Path, extra_dirs: Sequence[Path] = ()) -> list[str]:
     """Every problem of the script at ``path`` and of the packs it names; empty when it is valid."""
+    return read_workshop(path, extra_dirs)[1]
+
+
+def read_workshop(path: Path, extra_dirs: Sequence[Path] = ()) -> tuple[LoadedWorkshop | None, list[str]]:
+    """The script (None when it has problems) and every problem, in one reading."""
     check = _Check(Path(path), extra_dirs)
     check.run()
-    return check.problems()
+    problems = check.problems()
+    if problems or check.workshop is None or check.catalogue is None:
+        return None, problems
+    return LoadedWorkshop(check.workshop, Path(path), check.catalogue, check.pack_paths), []
 
 
 # --- the check ---------------------------------------------------------------------------------------

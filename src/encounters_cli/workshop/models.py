@@ -54,8 +54,9 @@ MAX_TIMER_SECONDS = 4 * 60 * 60
 
 
 class _Model(BaseModel):
-    # frozen: a loaded script is shared by the runner, the views and the handouts
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # frozen: a loaded script is shared by the runner, the views and the handouts; defer_build: the
+    # validators are built when a script is first validated, not by a command that imports the types
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- text ------------------------------------------------------------------------------------------
