@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import stat
+import zipfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -163,15 +164,29 @@ def test_merge_two_participants_and_read_it_back(tmp_path: Path) -> None:
     assert not list(out.glob(".*"))  # no temporary files left behind
 
 
-def test_merged_qdpx_is_written_when_the_format_exists(tmp_path: Path) -> None:
-    try:
-        exporter("qdpx")
-    except ModuleNotFoundError:
-        pytest.skip("this version has no qdpx writer yet")
+def test_merged_qdpx_is_a_valid_project_with_a_case_per_participant(tmp_path: Path) -> None:
+    etree = pytest.importorskip("lxml.etree", reason="lxml (the test extra) validates against the schema")
+    schema_path = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+    if not schema_path.is_file():
+        pytest.skip(f"the REFI-QDA schema is not at {schema_path}")
     first = participant(tmp_path, "veera", month_of(5))
-    result = merge([first], tmp_path / "study", catalogue=CATALOGUE)
-    assert (tmp_path / "study" / "merged.qdpx").is_file()
+    second = participant(tmp_path, "oskari", month_of(5), fmt="json")
+    result = merge([first, second], tmp_path / "study", catalogue=CATALOGUE)
     assert result.skipped_formats == []
+    with zipfile.ZipFile(tmp_path / "study" / "merged.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    etree.XMLSchema(etree.parse(str(schema_path))).assertValid(root)
+    namespace = {"q": "urn:QDA-XML:project:1.0"}
+    cases = root.findall("q:Cases/q:Case", namespace)
+    assert sorted(case.get("name") for case in cases) == sorted(
+        {
+            json.loads(line)["participant"]
+            for line in (tmp_path / "study" / "merged.jsonl").read_text().splitlines()
+        }
+    )
+    description = root.find("q:Description", namespace).text
+    assert "merged from 2 anonymised exports of 2 participants" in description
+    assert f'"study_key_check": "{study_key_check(KEY)}"' in description
 
 
 def test_k_anonymity_is_repeated_on_the_merged_set(tmp_path: Path) -> None:
