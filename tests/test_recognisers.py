@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from encounters_cli.privacy.codes import business_id_check
+from encounters_cli.privacy.lexicon import Lexicon
 from encounters_cli.privacy.recognisers import (
     Scrubber,
+    business_id_is_valid,
     find_identifiers,
     hetu_is_valid,
     iban_is_valid,
@@ -40,8 +43,16 @@ def scrub(text: str) -> str:
     return Scrubber().scrub(text)
 
 
+def business_id(digits: str) -> str:
+    """A synthetic business id (Y-tunnus) with its check digit; ``digits`` must not give remainder 1."""
+    check = business_id_check(digits)
+    assert check is not None
+    return f"{digits}-{check}"
+
+
 FI_IBAN = iban("FI", "12345600000785")
 HETU_1952 = hetu(date(1952, 10, 13), "-", 308)
+BUSINESS_ID = business_id("0737546")
 
 
 # --- placeholders ---------------------------------------------------------------------------------
@@ -55,6 +66,17 @@ def test_the_same_identifier_gets_the_same_placeholder_within_one_scrubber() -> 
     assert second == "[EMAIL-1] answered; [EMAIL-2] did not."
     assert scrubber.counts == {"EMAIL": 2}
     assert scrubber.replaced["EMAIL"] == 4
+
+
+def test_placeholders_of_every_kind() -> None:
+    text = (
+        f"client Dana Fictive, Kauppakatu 14 B 22, 33100 Tampere, {HETU_1952}, {BUSINESS_ID}, ABC-123, "
+        f"{grouped(FI_IBAN)}, x@example.org, https://example.org/a, 040 123 4567"
+    )
+    assert scrub(text) == (
+        "client [PERSON-1], [ADDRESS-1], [HETU-1], [BUSINESS-ID-1], [PLATE-1], [IBAN-1], [EMAIL-1], [URL-1], "
+        "[PHONE-1]"
+    )
 
 
 def test_numbering_is_per_kind_and_a_new_scrubber_starts_again() -> None:
@@ -257,9 +279,10 @@ def test_hard_negatives_stay(text: str) -> None:
     assert scrub(text) == text
 
 
-def test_names_are_not_in_scope_yet() -> None:
-    # Documented in the module: person names need a lexicon and a user list (a later issue).
-    assert scrub("Asiakas Esimerkki soitti Testaajalle.") == "Asiakas Esimerkki soitti Testaajalle."
+def test_a_role_before_a_capitalised_word_names_a_person_even_without_a_lexicon() -> None:
+    text = "Asiakas Esimerkki soitti, ja asiakas Testaaja tuli."
+    expected = "Asiakas [PERSON-1] soitti, ja asiakas [PERSON-2] tuli."
+    assert Scrubber(lexicon=Lexicon.off()).scrub(text) == expected
 
 
 def test_text_without_identifiers_comes_back_unchanged() -> None:
@@ -274,3 +297,167 @@ def test_many_identifiers_in_a_long_text_keep_their_order() -> None:
     codes = [hetu(base + timedelta(days=97 * n), "-", 100 + n) for n in range(30)]
     text = " ja ".join(codes)
     assert scrub(text) == " ja ".join(f"[HETU-{n}]" for n in range(1, 31))
+
+
+# --- business ids (Y-tunnus) ------------------------------------------------------------------------
+
+
+def remainder(digits: str) -> int:
+    return sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+
+
+def digits_with_remainder(wanted: int) -> str:
+    return next(digits for n in range(1_000_000, 9_999_999) if remainder(digits := f"{n:07d}") == wanted)
+
+
+def test_business_id_check_digit_rules() -> None:
+    zero = digits_with_remainder(0)
+    assert business_id_check(zero) == 0  # remainder 0: check digit 0
+    assert business_id_is_valid(f"{zero}-0")
+    one = digits_with_remainder(1)
+    assert business_id_check(one) is None  # remainder 1: no valid check digit, never issued
+    assert not any(business_id_is_valid(f"{one}-{d}") for d in range(10))
+    for wanted in range(2, 11):
+        digits = digits_with_remainder(wanted)
+        assert business_id_check(digits) == 11 - wanted
+        assert business_id_is_valid(f"{digits}-{11 - wanted}")
+        assert not business_id_is_valid(f"{digits}-{(11 - wanted + 1) % 10}")
+
+
+def test_business_ids_in_text() -> None:
+    digits, check = BUSINESS_ID.split("-")
+    assert scrub(f"Y-tunnus {BUSINESS_ID}.") == "Y-tunnus [BUSINESS-ID-1]."
+    assert scrub(f"VAT FI{digits}{check} and {BUSINESS_ID}") == "VAT [BUSINESS-ID-1] and [BUSINESS-ID-1]"
+    wrong = f"{digits}-{(int(check) + 1) % 10}"
+    assert scrub(f"Y-tunnus {wrong}.") == f"Y-tunnus {wrong}."
+
+
+def test_a_remainder_one_number_is_neither_a_business_id_nor_a_phone_number() -> None:
+    text = f"palkkakuitissa luki {digits_with_remainder(1)}-5"
+    assert scrub(text) == text
+    text = "palkkakuitissa luki 0506752-9"  # also shaped like 050 675 29
+    assert scrub(text) == text
+
+
+# --- vehicle plates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Auto KLM-482 oli pelastustiellä.", "Auto [PLATE-1] oli pelastustiellä."),
+        ("The car (BTR-519) was towed.", "The car ([PLATE-1]) was towed."),
+        ("rekisterinumero ZX-77", "rekisterinumero [PLATE-1]"),  # two letters: with a vehicle word
+        ("registration number KLM 482", "registration number [PLATE-1]"),
+        ("plate klm-482", "plate [PLATE-1]"),
+    ],
+)
+def test_plates(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ZX-77 ja muuta",  # two letters alone
+        "ALV-24 ja HUS-1",  # abbreviations with numbers
+        "COVID-19 ja ISO-9001",
+        "klo 14 ja vko 12 autolla",  # a time and a week next to a vehicle word
+        "Huone ABC-0",  # plates never start with 0
+    ],
+)
+def test_not_plates(text: str) -> None:
+    assert scrub(text) == text
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Kauppakatu 14 B 22, 33100 Tampere",
+        "Mannerheimintie 102 A 7",
+        "Liisankatu 3 as. 5",
+        "Pohjoinen Rautatiekatu 21, 00100 Helsinki",
+        "Sörnäisten rantatie 27 D 88",
+        "Koivukuja 2",
+        "Hämeenkatu 22 b 14",
+        "Kalevankatu 9-11",
+        "Mannerheimvägen 5 A 3",
+        "Stora Robertsgatan 2",
+        "12 Example Street",
+        "221B Baker Street",
+        "Flat 3, 12 Example Road",
+    ],
+)
+def test_addresses_are_found_whole(address: str) -> None:
+    assert scrub(f"Osoite: {address}. Kiitos.") == "Osoite: [ADDRESS-1]. Kiitos."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kotikäynti Mannerheimintiellä 5 aamulla.", "Kotikäynti [ADDRESS-1] aamulla."),
+        ("Asukas Kauppakadulla 3 B valitti.", "Asukas [ADDRESS-1] valitti."),
+        ("Koivukujalla 7 A 3 asuva perhe", "[ADDRESS-1] asuva perhe"),
+    ],
+)
+def test_inflected_street_names(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+
+
+def test_the_same_street_inflected_is_one_address() -> None:
+    scrubber = Scrubber()
+    assert scrubber.scrub("Mannerheimintie 5 ja Mannerheimintiellä 5") == "[ADDRESS-1] ja [ADDRESS-1]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "postinumero 00100 Helsinki",  # a postal code and town alone
+        "Asun Kauppakadulla.",  # a street without a number
+        "valtatie 4 oli ruuhkainen",  # a road number
+        "Tampereella ja Helsingissä",
+        "Kävelimme 5 km",
+        "Kirjastossa 3 kertaa viikossa",
+    ],
+)
+def test_not_addresses(text: str) -> None:
+    assert scrub(text) == text
+
+
+# --- overlaps ------------------------------------------------------------------------------------
+
+
+def test_checksum_kinds_win_over_longer_spans() -> None:
+    # a business id inside what also reads as a street address: the checksum decides
+    found = find_identifiers(f"Kauppakatu {BUSINESS_ID}")
+    assert [item.kind for item in found] == ["BUSINESS-ID"]
+
+
+def test_a_name_inside_an_email_or_an_address_goes_with_them() -> None:
+    assert scrub("Liisa.Virtanen@example.fi") == "[EMAIL-1]"
+    assert scrub("Osoite Liisankatu 3 as. 5") == "Osoite [ADDRESS-1]"
+
+
+# --- more hard negatives -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trust, Participation, Knowledge, Justice, Equality and Freedom.",
+        "Arvot: Luottamus, Yhdenvertaisuus, Osallisuus, Oikeudenmukaisuus, Tieto ja Vapaus.",
+        "We met at Helsinki City Library and then went to Kela, HUS and the TE-toimisto.",
+        "Omnian opinto-ohjaaja ja Ohjaamon nuoret",
+        "Tampere, Helsinki and Espoo differ.",
+        "Monday, Tuesdays, March and April; maanantaina ja huhtikuussa.",
+        "Tänään asiakas tuli ajoissa. Asiakas oli tyytyväinen.",
+        "Today the client came. Yesterday nothing happened.",
+        "Dnro 123/2026 ja Y-tunnus puuttuu.",
+        "The meeting is at 10:30 on 14.3.2026 in room 204.",
+    ],
+)
+def test_hard_negatives_of_names_and_places_stay(text: str) -> None:
+    assert scrub(text) == text

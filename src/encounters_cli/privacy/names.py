@@ -1,0 +1,441 @@
+"""Person names, Finnish and international, in any inflected form.
+
+Capitalised words are the candidates. Each gets a verdict from what it is and where it stands:
+
+- the user's always-scrub list ('Veera Testinen' also finds 'Testiselle', 'Veeran'): a name, always;
+- a title or role just before it ('Dr', 'rouva', 'asiakas', 'äidin', 'client', 'mother'): a name;
+- Voikko knows it as a first name or surname ('Mikolle' -> Mikko, 'Virtasen' -> Virtanen): a name
+  in mid-sentence; at the start of a sentence only if it is not also a common word ('Anna' is also
+  'give!', 'Kallio' also 'rock'); in the inessive with a place or common reading ('Kalliossa') it is
+  a place;
+- a word Voikko does not know at all, capitalised in mid-sentence ('Okafor', 'Fictivelle'): a name;
+- a Finnish -nen word capitalised in mid-sentence ('Ruotsalainen', 'Niemiselle'): a surname;
+- place names ('Helsingissä'), capitalised common words ('Luottamus'), the stop list (service
+  and system names, weekdays, months, languages): not names on their own.
+
+Adjacent capitalised words then form runs: a run with a name in it is one person ('Oskari
+Kuvitelman', where 'Kuvitelma' alone is a common word; 'Liisa Mäkelä', where 'Mäkelä' alone is a
+place); a run with an organisation word is no person ('Helsinki City Library').
+
+Without Voikko only the user's list, titles and roles, and the -nen rule remain (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from encounters_cli.privacy import wordlists
+from encounters_cli.privacy.found import PERSON, Found
+from encounters_cli.privacy.lexicon import UNKNOWN, Lexicon, Word
+
+# --- guessing a base form without a lexicon --------------------------------------------------------
+
+_NEN_FORMS = (
+    ("sellä", "nen"), ("sella", "nen"), ("selle", "nen"), ("seltä", "nen"), ("selta", "nen"),
+    ("sessä", "nen"), ("sessa", "nen"), ("sestä", "nen"), ("sesta", "nen"), ("seksi", "nen"),
+    ("seen", "nen"), ("sena", "nen"), ("senä", "nen"), ("sten", "nen"), ("sen", "nen"),
+    ("sille", "nen"), ("sillä", "nen"), ("silla", "nen"), ("set", "nen"),
+)  # fmt: skip
+_AFTER_CONSONANT = (
+    "ille",
+    "illa",
+    "illä",
+    "ilta",
+    "iltä",
+    "issa",
+    "issä",
+    "ista",
+    "istä",
+    "iin",
+    "ia",
+    "iä",
+    "in",
+)
+_AFTER_VOWEL = ("lle", "lla", "llä", "lta", "ltä", "ssa", "ssä", "sta", "stä", "ksi", "n")
+_VOWELS = frozenset("aeiouyäöå")
+
+
+def guess_base(word: str) -> str:
+    """A likely base form of a casefolded name we have no lexicon entry for ('fictivelle' -> 'fictive').
+
+    Only the commonest Finnish case endings; good enough to number 'Okafor' and 'Okaforille' alike.
+    """
+    word = word.split(":", 1)[0]
+    if word.endswith("nen"):
+        return word
+    for ending, base in _NEN_FORMS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + base
+    for ending in _AFTER_CONSONANT:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1] not in _VOWELS:
+            return stem
+    for ending in _AFTER_VOWEL:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1] in _VOWELS:
+            return stem
+    return word
+
+
+def name_key(word: str) -> str:
+    """``guess_base`` until nothing changes: one key for 'Kristian', 'Kristianin' and 'Kristianille'."""
+    for _ in range(3):
+        base = guess_base(word)
+        if base == word:
+            break
+        word = base
+    return word
+
+
+# --- the user's names ------------------------------------------------------------------------------
+
+_ENDINGS = (
+    "", "n", "a", "ä", "ta", "tä", "lle", "lla", "llä", "lta", "ltä", "ssa", "ssä", "sta", "stä",
+    "ksi", "na", "nä", "ineen", "tta", "ttä", "t", "nsa", "nsä", "ni", "kin", "nkin", "llekin",
+)  # fmt: skip
+_GRADATION = (
+    ("kk", "k"), ("pp", "p"), ("tt", "t"), ("nk", "ng"), ("mp", "mm"), ("nt", "nn"), ("lt", "ll"),
+    ("rt", "rr"), ("t", "d"), ("p", "v"), ("k", ""),
+)  # fmt: skip
+
+
+def name_forms(name: str) -> set[str]:
+    """Inflected forms of one casefolded name word, Voikko or not ('mikko' -> 'mikon', 'mikolle', …).
+
+    Over-generates on purpose: a form that is no real word costs nothing, a missing one leaks a name.
+    """
+    stems = {name}
+    if name.endswith("nen"):
+        stems |= {name[:-3] + "se", name[:-3] + "s"}
+        forms = {name, name[:-3] + "seen", name[:-3] + "sten", name[:-3] + "sia", name[:-3] + "siä"}
+        forms |= {name[:-3] + "si" + ending for ending in ("lle", "lla", "llä", "lta", "ltä", "n")}
+    else:
+        forms = {name}
+    if name[-1:] in _VOWELS:
+        body, vowel = name[:-1], name[-1]
+        forms.add(name + vowel + "n")  # illative: Mikkoon, Liisaan, Villeen
+        for strong, weak in _GRADATION:
+            if body.endswith(strong) and len(body) > len(strong):
+                stems.add(body[: -len(strong)] + weak + vowel)  # Mikko -> Miko-, Satu -> Sadu-
+                break
+    else:
+        stems |= {name + "i", name + ":"}  # Smithin, Smith:lle
+        if name.endswith("s"):
+            stems.add(name[:-1] + "kse")  # Markus -> Markukse-, Tuomas -> Tuomakse-
+        forms.add(name + "iin")
+    for stem in stems:
+        forms.update(stem + ending for ending in _ENDINGS)
+    return {form for form in forms if form}
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+class NamesList:
+    """The user's always-scrub names, matched in any inflected form, capitalised or not."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names = [name.strip() for name in names if name and name.strip()]
+        self.forms: dict[str, str] = {}  # casefolded form -> base of the name word
+        self.bases: set[str] = set()
+        self.full: dict[str, tuple[str, ...]] = {}  # base of a word -> the first listed name with it
+        for name in self.names:
+            parts = tuple(part.casefold() for part in _NAME_WORD.findall(name))
+            for base in parts:
+                self.bases.add(base)
+                self.full.setdefault(base, parts)
+                for form in name_forms(base):
+                    self.forms.setdefault(form, base)
+        stems = set()
+        for base in self.bases:
+            prefix = os.path.commonprefix(sorted(name_forms(base)))  # noqa: RUF071 - every form's start
+            stems.add(prefix if len(prefix) >= 3 else base)
+        stems = sorted(stems, key=len, reverse=True)
+        # lower-case mentions ('soitin liisalle') are found by this scan; capitalised ones by the tokens
+        self.lowercase = (
+            re.compile(
+                r"(?<![\w@.'’/-])(?:" + "|".join(map(re.escape, stems)) + r")[^\W\d_]*(?::[^\W\d_]{1,6})?",
+                re.IGNORECASE,
+            )
+            if stems
+            else None
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def person(self, parts: tuple[str, ...]) -> tuple[str, ...]:
+        """The whole listed name a mention of listed words belongs to: 'Veeralle' -> veera, testinen."""
+        full = self.full.get(parts[0])
+        return full if full is not None and set(parts) <= set(full) else parts
+
+    def base(self, folded: str, word: Word) -> str | None:
+        """The listed name this word is a form of, if any."""
+        base = self.forms.get(folded)
+        if base is None and word.lemma in self.bases:
+            base = word.lemma
+        return base
+
+
+# --- the recogniser --------------------------------------------------------------------------------
+
+_UPPER = "".join(chr(code) for code in range(0x41, 0x530) if chr(code).isupper())
+# No look-behind here (it doubles the cost of the scan); what stands before a token is checked in Python.
+_TOKEN = re.compile(rf"[{re.escape(_UPPER)}][^\W\d_]*(?:[-'’][^\W\d_]+)*(?::[^\W\d_]{{1,6}})?")
+_NOT_BEFORE = frozenset("_@.'’/-")
+_NOT_AFTER = frozenset("_@/0123456789")
+_OPENERS = " \t\u00a0\"'“”‘’«»*•·–—-("
+_SENTENCE_ENDS = frozenset(".!?:;\n\r…")
+_CUES = wordlists.HONORIFICS | wordlists.ROLES
+_STRONG_CUES = wordlists.HONORIFICS | wordlists.ROLE_BASES
+
+# verdicts
+NAME, MAYBE, NO, STOP = 3, 2, 1, 0
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What a capitalised word is, wherever it stands, before the user's list is consulted.
+
+    Cached per spelling on the lexicon, so every Scrubber sharing the lexicon shares the cache.
+    """
+
+    length: int  # of the name itself: "Priya's" -> 5, "Noora-tytär" -> 5
+    fold: str  # casefolded, without a possessive or a ':lle' ending
+    voikko_lemma: str | None
+    lemma: str
+    mid: int  # verdict in mid-sentence
+    initial: int  # verdict first in a sentence
+    organisation: bool  # an organisation word: no person in its run
+    place: bool  # a place in an inner case ('Helsingistä'): no title makes it a person
+    place_only: bool  # a place, no person reading: only a title or a role's base form makes it one
+
+
+# (start, end, verdict, lemma, organisation, user's name)
+_Token = tuple[int, int, int, str, bool, bool]
+
+
+def _boundary(text: str, start: int) -> int | None:
+    """Index of the sentence end before ``start`` ('.', ':' …), -1 at the start of the text, else None."""
+    index = start - 1
+    while index >= 0 and text[index] in _OPENERS:
+        index -= 1
+    if index < 0:
+        return -1
+    return index if text[index] in _SENTENCE_ENDS else None
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word just before ``start``, across a comma, colon or an abbreviation's dot."""
+    chunk = text[max(0, start - 28) : start].rstrip(" \u00a0\t,:")
+    if chunk.endswith("."):
+        chunk = chunk[:-1]
+    words = chunk.rsplit(None, 1)
+    word = words[-1].lstrip("(\"'“‘«").casefold() if words else ""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+_DOTTED_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof")
+
+
+def _after_title(text: str, boundary: int) -> bool:
+    """'Mother: Olga', 'Mr. Kallio': a sentence end that is really a title's colon or dot."""
+    char = text[boundary]
+    if char == ".":
+        before = text[max(0, boundary - 5) : boundary].casefold()
+        return before.endswith(_DOTTED_TITLES) and _word_before(text, boundary + 1) in _CUES
+    return char == ":" and _word_before(text, boundary + 1) in _CUES
+
+
+class NameRecogniser:
+    def __init__(self, lexicon: Lexicon, names: NamesList) -> None:
+        self.lexicon = lexicon
+        self.names = names
+        self._memo: dict[str, _Static] = lexicon.memo.setdefault("names", {})
+
+    def _describe(self, raw: str) -> _Static:
+        length = len(raw) - 2 if raw.endswith(("'s", "’s")) else len(raw)  # Priya's: the name is Priya
+        head, hyphen, tail = raw[:length].partition("-")
+        if hyphen and tail[:1].islower() and len(head) >= 2 and not head.isupper():
+            length = len(head)  # 'Noora-tytär', 'Virtanen-niminen': the name is the first part
+        bare = raw[:length].split(":", 1)[0]  # Smith:lle: Voikko knows Smith
+        fold = bare.casefold()
+        word = self.lexicon.word(bare) if self.lexicon.available else UNKNOWN
+        guess = guess_base(fold)
+        if not word.first and (fold in wordlists.GIVEN_NAMES or guess in wordlists.GIVEN_NAMES):
+            word = replace(
+                word, first=True, lemma=word.lemma or (fold if fold in wordlists.GIVEN_NAMES else guess)
+            )
+        lemma = word.lemma or name_key(fold)
+        parts = fold.split("-")
+        singular = fold[:-1] if fold.endswith("s") else fold  # 'Tuesdays'
+        stop = (
+            fold in wordlists.NOT_NAMES
+            or singular in wordlists.NOT_NAMES
+            or lemma in wordlists.NOT_NAMES
+            or guess in wordlists.NOT_NAMES
+            or any(part in wordlists.NOT_NAMES for part in parts)
+            or fold in _CUES
+            or (len(head) >= 2 and head.isupper())  # HUS, TE-toimisto: abbreviations
+            or (hyphen and len(head) == 1)  # Y-tunnus, A-klinikka
+            or len(bare) < 2
+        )
+        organisation = any(part in wordlists.ORGANISATION_WORDS for part in parts)
+        place = word.place and (word.inessive or word.inner_case)
+        if stop or organisation:
+            mid = initial = STOP
+        else:
+            mid, initial = self._verdicts(fold, word, lemma)
+        place_only = word.place and not word.person
+        return _Static(length, fold, word.lemma, lemma, mid, initial, organisation, place, place_only)
+
+    def _verdicts(self, fold: str, word: Word, lemma: str) -> tuple[int, int]:
+        # -nen surnames (Virtanen); but not verbal nouns (tapaaminen) or the -nen towns
+        nen = lemma.endswith("nen") and not lemma.endswith("minen") and lemma not in wordlists.NEN_PLACES
+        if word.person:
+            if word.inessive and (word.common or word.place):
+                return NO, NO  # 'Kalliossa', 'Heikkilässä': where, not who
+            if word.inner_case and word.place:
+                return MAYBE, NO
+            ambiguous = word.common or fold in wordlists.ENGLISH_WORDS_ALSO_NAMES
+            return NAME, (MAYBE if ambiguous else NAME)
+        if nen and not (word.inessive or word.inner_case):
+            # first in a sentence only when the lexicon says it is no common word ('Ihminen …')
+            return NAME, (NAME if self.lexicon.available and not word.common else NO)
+        if word.place:
+            return (NO if word.inner_case or word.inessive else MAYBE), NO
+        if word.common:
+            return MAYBE, NO  # 'Oskari Kuvitelma': a common word, capitalised next to a name
+        if self.lexicon.available:
+            return NAME, NO  # unknown to Voikko and capitalised mid-sentence: a foreign name
+        return MAYBE, NO  # without a lexicon an unknown word may be anything
+
+    def _tokens(self, text: str) -> list[_Token]:
+        """Each capitalised word that may be, or block, a name."""
+        tokens: list[_Token] = []
+        size = len(text)
+        memo = self._memo
+        names = self.names if self.names else None
+        for match in _TOKEN.finditer(text):
+            start, end = match.span()
+            if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE):
+                continue  # inside a word, an email or a path: 'iPhone', 'x.Liisa@'
+            if end < size and text[end] in _NOT_AFTER:
+                continue
+            raw = match.group()
+            info = memo.get(raw)
+            if info is None:
+                info = self._describe(raw)
+                if len(memo) > 100_000:
+                    memo.clear()
+                memo[raw] = info
+            if names is not None:
+                base = names.forms.get(info.fold)
+                if base is None and info.voikko_lemma in names.bases:
+                    base = info.voikko_lemma
+                if base is not None:
+                    tokens.append((start, start + info.length, NAME, base, False, True))
+                    continue
+            verdict = info.mid
+            if info.initial != verdict:
+                boundary = _boundary(text, start)
+                if boundary is not None:
+                    verdict = info.initial
+                    if verdict < NAME and boundary >= 0 and _after_title(text, boundary):
+                        verdict = NAME
+                    if verdict == NO:
+                        continue
+            if verdict == MAYBE and not info.place:
+                cue = _word_before(text, start)
+                if cue in _CUES and (not info.place_only or cue in _STRONG_CUES):
+                    verdict = NAME  # 'äiti Sari', 'asiakas Mäkelä', 'the interpreter, Leila'
+            if verdict >= MAYBE or info.organisation:
+                tokens.append((start, start + info.length, verdict, info.lemma, info.organisation, False))
+        return tokens
+
+    def find(self, text: str) -> list[Found]:
+        tokens = self._tokens(text)
+        if self.names and self.names.lowercase is not None:
+            tokens = self._with_lowercase_names(text, tokens)
+        found: list[Found] = []
+        run: list[_Token] = []
+        for token in tokens:
+            if run and not self._adjacent(text, run[-1][1], token[0]):
+                self._people(text, run, found)
+                run = []
+            run.append(token)
+        if run:
+            self._people(text, run, found)
+        if self.names:  # every mention of a listed person is keyed by the whole listed name
+            found = [
+                item._replace(
+                    parts=self.names.person(item.parts), key=" ".join(self.names.person(item.parts))
+                )
+                if all(part in self.names.bases for part in item.parts)
+                else item
+                for item in found
+            ]
+        return found
+
+    def _listed(self, item: Found) -> Found:
+        if not all(part in self.names.bases for part in item.parts):
+            return item
+        parts = self.names.person(item.parts)
+        return item._replace(parts=parts, key=" ".join(parts))
+
+    def _with_lowercase_names(self, text: str, tokens: list[_Token]) -> list[_Token]:
+        """Add user-listed names written in lower case ('soitin liisalle'), unless a common word."""
+        taken = {token[0] for token in tokens}
+        extra: list[_Token] = []
+        for match in self.names.lowercase.finditer(text):
+            if match.start() in taken or not match.group()[0].islower():
+                continue
+            bare = match.group().split(":", 1)[0]
+            fold = bare.casefold()
+            if fold not in self.names.forms:
+                continue
+            word = self.lexicon.word(bare) if self.lexicon.available else UNKNOWN
+            if word.common:  # 'kallion laella': in lower case, the rock, not Kallio
+                continue
+            extra.append((match.start(), match.end(), NAME, self.names.forms[fold], False, True))
+        return sorted(tokens + extra) if extra else tokens
+
+    @staticmethod
+    def _adjacent(text: str, left_end: int, right_start: int) -> bool:
+        gap = text[left_end:right_start]
+        if gap == " " or gap == "\u00a0":
+            return True
+        return (
+            3 <= len(gap) <= 6
+            and gap[0] == " "
+            and gap[-1] == " "
+            and gap.strip() in wordlists.NAME_PARTICLES  # Ludwig van Beethoven
+        )
+
+    @staticmethod
+    def _people(text: str, run: list[_Token], found: list[Found]) -> None:
+        """The people in a run of adjacent capitalised words."""
+        if len(run) == 1:
+            start, end, verdict, lemma, _, _ = run[0]
+            if verdict == NAME:
+                found.append(Found(PERSON, start, end, text[start:end], lemma, (lemma,)))
+            return
+        if any(token[4] for token in run):
+            groups = [[token] for token in run if token[5]]  # 'Helsinki City Library': nobody
+        else:
+            groups, group = [], []
+            for token in run:
+                if token[2] >= MAYBE:
+                    group.append(token)
+                else:
+                    groups.append(group)
+                    group = []
+            groups.append(group)
+        for group in groups:
+            if group and any(token[2] == NAME for token in group):
+                start, end = group[0][0], group[-1][1]
+                parts = tuple(token[3] for token in group)
+                found.append(Found(PERSON, start, end, text[start:end], " ".join(parts), parts))
