@@ -463,7 +463,7 @@ def test_a_plain_export_is_one_case_holding_every_source(plain: Project) -> None
 def test_variables_describe_each_source(journal_records: list[dict], plain: Project) -> None:
     variables = plain.variables()
     assert variables["status"][1] == "Text"
-    assert variables["created"][1] == "DateTime"
+    assert variables["created_at"][1] == "DateTime"
     assert variables["rating_trust"][1] == "Integer"
     assert variables["encounters"][1] == "Integer"
     assert "participant" not in variables  # no pseudonyms in a plain export
@@ -472,10 +472,10 @@ def test_variables_describe_each_source(journal_records: list[dict], plain: Proj
     assert values == {
         "status": "reflected",
         "domain": "library",
-        "created": "2026-03-02T09:30:00Z",
+        "created_at": "2026-03-02T09:30:00Z",
         "period": "2026-03",
         "lang": "fi",
-        "values": "trust,equality",
+        "values": "trust;equality",
         "practices": "explain-the-why",
         "rating_trust": "4",
         "rating_equality": "3",
@@ -539,7 +539,7 @@ def test_anonymised_records_make_one_case_per_participant(
     assert second["period"] == "2026-Q1"
     assert second["date_precision"] == "quarter"
     assert second["domain"] == "other"
-    assert "created" not in project.variables()
+    assert "created_at" not in project.variables()
 
 
 def test_anonymised_projects_hold_no_exact_times(catalogue: Catalogue, tmp_path: Path) -> None:
@@ -552,7 +552,7 @@ def test_anonymised_projects_hold_no_exact_times(catalogue: Catalogue, tmp_path:
         assert selection.get("creationDateTime").endswith("-01T00:00:00Z")
     text = project.raw.decode("utf-8")
     assert "created_at" not in text
-    assert "created" not in project.variables()
+    assert "created_at" not in project.variables()
 
 
 def test_values_missing_from_the_catalogue_still_get_codes(catalogue: Catalogue, tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ TEXTS: Texts = {
         "en": "Service domain id ('other' where generalised for anonymity).",
         "fi": "Palvelualan tunniste ('other', jos yleistetty anonymiteetin vuoksi).",
     },
-    "var.created": {
+    "var.created_at": {
         "en": "When the entry was written (UTC).",
         "fi": "Milloin merkintä kirjoitettiin (UTC).",
     },
@@ -142,12 +142,12 @@ TEXTS: Texts = {
     },
     "var.lang": {"en": "Language the entry was written in.", "fi": "Kieli, jolla merkintä kirjoitettiin."},
     "var.values": {
-        "en": "Ids of the values the entry is tagged with, comma-separated.",
-        "fi": "Merkintään liitettyjen arvojen tunnisteet pilkuin eroteltuina.",
+        "en": "Ids of the values the entry is tagged with, separated by ';'.",
+        "fi": "Merkintään liitettyjen arvojen tunnisteet puolipistein eroteltuina.",
     },
     "var.practices": {
-        "en": "Ids of the practices used, comma-separated.",
-        "fi": "Käytettyjen harjoitusten tunnisteet pilkuin eroteltuina.",
+        "en": "Ids of the practices used, separated by ';'.",
+        "fi": "Käytettyjen harjoitusten tunnisteet puolipistein eroteltuina.",
     },
     "var.workshop": {
         "en": "Workshop the entry was written in.",
@@ -172,7 +172,7 @@ TEXTS: Texts = {
 SOURCE_VARIABLES = (
     ("status", "Text"),
     ("domain", "Text"),
-    ("created", "DateTime"),
+    ("created_at", "DateTime"),
     ("period", "Text"),
     ("date_precision", "Text"),
     ("lang", "Text"),
@@ -509,7 +509,7 @@ class _Project:
                 xml.empty("CodeRef", {"targetGUID": code_guid}, ours=True)
                 xml.end("Coding")
             xml.end("PlainTextSelection")
-        for name, kind, value in self._variable_values(record):
+        for name, kind, value in self._variable_values(record, created):
             xml.variable_value(self.variables.use(name, kind), kind, value)
         xml.end("TextSource")
         xml.newline()
@@ -521,24 +521,24 @@ class _Project:
             found = self.codes_seen[code_key] = guid(f"code:{code_key}")
         return found
 
-    def _variable_values(self, record: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    def _variable_values(self, record: dict[str, Any], created: str | None) -> Iterator[tuple[str, str, str]]:
+        """(name, type, value) of the record's variables; ``created`` is its time as xsd:dateTime."""
         fields: dict[str, Any] = {
             "status": record.get("status"),
             "domain": record.get("domain"),
             "lang": record.get("lang"),
-            "values": ",".join(str(v) for v in record.get("values") or ()),
-            "practices": ",".join(str(p) for p in record.get("practices") or ()),
+            # ';' between ids, as in the csv export
+            "values": ";".join(str(v) for v in record.get("values") or ()),
+            "practices": ";".join(str(p) for p in record.get("practices") or ()),
             "workshop": record.get("workshop"),
             "workshop_step": record.get("workshop_step"),
         }
         if self.job.anonymised:
             fields["period"] = record.get("period")
             fields["date_precision"] = record.get("date_precision")
-        else:
-            created = _xsd_datetime(record.get("created_at"))
-            if created:
-                fields["created"] = created
-                fields["period"] = created[:7]
+        elif created:
+            fields["created_at"] = created
+            fields["period"] = created[:7]
         for name, kind in SOURCE_VARIABLES:
             value = fields.get(name)
             if value not in (None, ""):
