@@ -584,6 +584,25 @@ def test_markup_and_control_characters_in_fields_stay_valid_xml(
     assert project.root.find("q:Cases/q:Case", Q).get("name") == "P-<&>\ufffd"
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["3F2A9C1B-0000-5000-8000-000000000000", "42", "", "a&b", "<x>", 'say "hi"', "it's", "a\tb\nc\rd", "ä ✓"],
+)
+def test_the_faster_start_tag_writes_what_xmlgenerator_writes(value: str) -> None:
+    from xml.sax.saxutils import XMLGenerator
+
+    from encounters_cli.export.qdpx import _Generator
+
+    written = []
+    for generator_class in (XMLGenerator, _Generator):
+        out = io.StringIO()
+        generator = generator_class(out, encoding="utf-8", short_empty_elements=True)
+        generator.startElement("Code", {"guid": value, "name": value})
+        generator.endElement("Code")
+        written.append(out.getvalue())
+    assert written[0] == written[1]
+
+
 def test_an_empty_selection_is_a_valid_project(catalogue: Catalogue, schema: Any, tmp_path: Path) -> None:
     project = export(iter([]), job(catalogue), tmp_path / "empty.qdpx")
     schema.assertValid(project.root)

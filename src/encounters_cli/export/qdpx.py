@@ -60,7 +60,6 @@ RENDERED_VARIABLE_VALUES = 10_000  # at most this many kept (a few MB); the rest
 # Bytes of project.qde per encounter besides its TextSource (one SourceRef in a case), generously;
 # used to decide beforehand whether the entry needs ZIP64 (zipfile must know when it opens the entry)
 CASE_BYTES_PER_SOURCE = 64
-FREE_TEXT_TYPES = ("text", "long_text")
 CHOICE_TYPES = ("choice", "multi_choice")
 VALUE_KINDS = ("cornerstone", "lifeline", "outcome")
 USER_NAME = "encounters"
@@ -286,9 +285,10 @@ def _lang(lang: str) -> str:
 class _Generator(XMLGenerator):
     """XMLGenerator whose startElement leaves out ``quoteattr`` for values that need no escaping.
 
-    Most attribute values are GUIDs and numbers, and quoteattr's seven replacements made up most of
-    the time per encounter. A value containing none of ``&<>"`` or tab, CR, LF is written in double
-    quotes as it is, which is what quoteattr would write; any other value still goes through quoteattr.
+    Most attribute values are GUIDs and numbers, and quoteattr (seven replacements each) was the
+    largest single cost in a profile of the export. A value containing none of ``&<>"`` or tab, CR,
+    LF is written in double quotes as it is, which is what quoteattr would write; any other value
+    still goes through quoteattr.
     Relies on XMLGenerator's ``_write`` and pending-start-tag handling (unchanged since Python 3.2);
     the tests validate every written project against the schema.
     """
@@ -317,8 +317,8 @@ class _Xml:
     """A thin layer over XMLGenerator: attribute values and text from the data go through ``clean``.
 
     ``ours=True`` marks attributes this module made itself (GUIDs, positions, timestamps): they are
-    ASCII without markup, and skipping ``clean`` for them halves the time per encounter. The
-    generator still escapes them.
+    ASCII without control characters, so ``clean`` is skipped for them (tens of them per encounter).
+    The generator still escapes them.
     """
 
     def __init__(self, stream: io.TextIOBase) -> None:
