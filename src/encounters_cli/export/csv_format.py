@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from encounters_cli.errors import EncountersError
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
 
 LIST_SEPARATOR = ";"
+CRLF = "\r\n"  # RFC 4180 line end
 _PLAIN_HEAD = (
     "id",
     "status",
@@ -125,8 +126,7 @@ class CsvExporter:
         # newline="": the csv module writes its own CRLF and must see line breaks inside fields as they are
         stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
         try:
-            writer = csv.writer(stream, dialect="excel", lineterminator="\r\n")
-            count = (_write_wide if job.wide else _write_tidy)(records, writer, job)
+            count = (_write_wide if job.wide else _write_tidy)(records, stream, job)
             stream.flush()
         finally:
             stream.detach()  # the caller owns ``out``: do not close it
@@ -165,25 +165,47 @@ def _encounter_cells(record: dict[str, Any], anonymised: bool, ratings: list[str
     return cells
 
 
-def _write_tidy(records: Iterable[dict[str, Any]], writer: Any, job: ExportJob) -> int:
+class _Line:
+    """One row as CSV text (no line end), quoted by the csv module.
+
+    A tidy CSV repeats an entry's twenty-odd columns on each of its answer rows: they are
+    formatted once per entry and joined to each answer's few columns, not quoted again per row.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, dialect="excel", lineterminator="")
+
+    def __call__(self, cells: list[str]) -> str:
+        buffer = self._buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self._writer.writerow(cells)
+        return buffer.getvalue()
+
+
+def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJob) -> int:
     anonymised = job.anonymised
     ratings = rating_columns(job.catalogue, job.rating_ids)
     answer_columns = _ANONYMISED_ANSWER if anonymised else _PLAIN_ANSWER
-    writer.writerow(
-        [*_head_columns(anonymised), *(RATING_PREFIX + value for value in ratings), "label", *answer_columns]
-    )
-    empty = [""] * len(answer_columns)
-    rows: list[list[str]] = []
+    line = _Line()
+    header = [
+        *_head_columns(anonymised),
+        *(RATING_PREFIX + value for value in ratings),
+        "label",
+        *answer_columns,
+    ]
+    chunk: list[str] = [line(header) + CRLF]
+    no_answer = "," * (len(answer_columns) - 1) + CRLF  # an entry without answers still has its row
     count = 0
     for record in records:
-        encounter = _encounter_cells(record, anonymised, ratings)
+        prefix = line(_encounter_cells(record, anonymised, ratings)) + ","
         answers = record.get("answers") or ()
         if not answers:
-            rows.append(encounter + empty)  # an entry without answers still has its row
+            chunk.append(prefix + no_answer)
         for answer in answers:
             get = answer.get
-            row = [
-                *encounter,
+            cells = [
                 get("question_id") or "",
                 get("phase") or "",
                 get("role") or "",
@@ -192,18 +214,19 @@ def _write_tidy(records: Iterable[dict[str, Any]], writer: Any, job: ExportJob) 
                 cell(get("answer")),
             ]
             if not anonymised:
-                row.append(get("answered_at") or "")
-            row.append(get("catalogue_version") or "")
-            rows.append(row)
+                cells.append(get("answered_at") or "")
+            cells.append(get("catalogue_version") or "")
+            chunk.append(prefix + line(cells) + CRLF)
         count += 1
-        if len(rows) >= _ROWS_PER_WRITE:
-            writer.writerows(rows)
-            rows.clear()
-    writer.writerows(rows)
+        if len(chunk) >= _ROWS_PER_WRITE:
+            stream.write("".join(chunk))
+            chunk.clear()
+    stream.write("".join(chunk))
     return count
 
 
-def _write_wide(records: Iterable[dict[str, Any]], writer: Any, job: ExportJob) -> int:
+def _write_wide(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJob) -> int:
+    writer = csv.writer(stream, dialect="excel", lineterminator=CRLF)
     anonymised = job.anonymised
     ratings = rating_columns(job.catalogue, job.rating_ids)
     questions = question_columns(job.catalogue, job.question_ids)

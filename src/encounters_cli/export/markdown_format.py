@@ -57,8 +57,14 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")  # '&lt;' typed by the person must not rend
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
 
 
+# Anything escape() would change; most text has none of it, and then passes through untouched
+_SPECIAL = re.compile(r"[\\<\[\]*_`&\n]|^\s*(?:[#>+\-=|~]|\d+[.)])")
+
+
 def escape(text: str) -> str:
     """User text as Markdown that renders as written: no headings, lists, HTML; line breaks kept."""
+    if not _SPECIAL.search(text):
+        return text
     text = (
         _ENTITY.sub("&amp;", text.replace("\\", "\\\\"))
         .replace("<", "&lt;")
