@@ -1,12 +1,16 @@
-"""Compute the figures of ``encounters insights`` in one pass over the journal's facts.
+"""Compute the figures of ``encounters insights``: from facts, or counted by the journal itself.
 
 ``compute`` is pure: it takes the facts (oldest first, though any order works), the catalogue and
-the moment "now", and returns an ``Insights``; ``gather`` asks a store for those inputs.
+the moment "now", and returns an ``Insights``. ``gather`` gets the same figures from a store
+without reading the facts one by one: the journal counts statuses, value tags, ratings and
+practices itself (SQL aggregates over its indexes), so 100,000 entries cost a few dozen queries
+and no Python object per entry. Both feed the same ``_Counts`` to ``_figures``.
 
-Why one pass over days: a journal of a career holds ~100,000 entries but only a few thousand
-distinct days. Each fact is converted to its local calendar day once and counted into that day's
-bucket; periods (ISO weeks or months) are formed from the day buckets afterwards, so choosing the
-granularity, which depends on the span of the facts, needs no second pass.
+Why one pass over days in ``compute``: a journal of a career holds ~100,000 entries but only a few
+thousand distinct days. Each fact is converted to its local calendar day once and counted into
+that day's bucket; periods (ISO weeks or months) are formed from the day buckets afterwards, so
+choosing the granularity, which depends on the span of the facts, needs no second pass. ``gather``
+first asks for the span, then counts each period between its first and last local moment.
 
 Periods are in local time (``tz``, by default the system's zone with the daylight-saving rule of
 each instant): an encounter at 00:30 on a Monday in Helsinki belongs to the new week, though it was
@@ -16,9 +20,10 @@ still Sunday in UTC. Labels: ``2026-W47`` (ISO week), ``2026-11`` (month).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from encounters_cli.coach.suggest import WINDOW_DAYS, suggest
@@ -80,6 +85,24 @@ class _Tally:
     recent_window: int  # how many facts the suggestion counted
 
 
+# (granularity, period labels, each period's first day and the day after the last) -> per period:
+# ({value id: tags}, {(value id, rating): ratings})
+_PerPeriod = Callable[[str, list[str], list[date]], list[tuple[dict[str, int], dict[tuple[str, int], int]]]]
+
+
+@dataclass
+class _Counts:
+    """What the figures are made of, whoever counted it: ``compute`` over facts, or the journal."""
+
+    by_status: dict[str, int]
+    practices: dict[str, _Practice]
+    first: datetime | None
+    last: datetime | None
+    recent_counts: dict[str, int]
+    recent_window: int
+    per_period: _PerPeriod  # asked once the periods are known, since they depend on first and last
+
+
 def compute(
     facts: Iterable[Facts],
     catalogue: Catalogue,
@@ -112,16 +135,64 @@ def compute(
     """
     if granularity is not None and granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be 'week', 'month' or None, not {granularity!r}")
-    value_ids = list(catalogue.values)
-    lifeline_ids = [value.id for value in catalogue.values_of_kind("lifeline")]
     tally = _tally(facts, tz, recent=(now - timedelta(days=WINDOW_DAYS), now))
 
+    def per_period(granularity: str, labels: list[str], starts: list[date]) -> list[tuple[Counter, Counter]]:
+        index = {label: position for position, label in enumerate(labels)}
+        counted: list[tuple[Counter, Counter]] = [(Counter(), Counter()) for _ in labels]
+        for day, bucket in tally.days.items():
+            tags, rated = counted[index[_period_label(day, granularity)]]
+            tags.update(bucket.tags)
+            rated.update(bucket.ratings)
+        return counted
+
+    counts = _Counts(
+        by_status=tally.by_status,
+        practices=tally.practices,
+        first=tally.first,
+        last=tally.last,
+        recent_counts=tally.recent_counts,
+        recent_window=tally.recent_window,
+        per_period=per_period,
+    )
+    return _figures(
+        counts,
+        catalogue,
+        since=since,
+        until=until,
+        domain=domain,
+        now=now,
+        open_encounters=open_encounters,
+        open_total=open_total,
+        pending_steps=pending_steps,
+        granularity=granularity,
+        tz=tz,
+    )
+
+
+def _figures(
+    counts: _Counts,
+    catalogue: Catalogue,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    domain: str | None,
+    now: datetime,
+    open_encounters: Sequence[Encounter],
+    open_total: int | None,
+    pending_steps: Sequence[NextStep],
+    granularity: str | None,
+    tz: tzinfo | None,
+) -> Insights:
+    """The Insights from what was counted: the span, the periods, and each figure per period."""
+    value_ids = list(catalogue.values)
+    lifeline_ids = [value.id for value in catalogue.values_of_kind("lifeline")]
     start = since
-    if tally.first is not None and (start is None or tally.first < start):
-        start = tally.first
+    if counts.first is not None and (start is None or counts.first < start):
+        start = counts.first
     end = until if until is not None else now
-    if tally.last is not None and tally.last >= end:
-        end = tally.last + _JUST_BEFORE  # end is exclusive
+    if counts.last is not None and counts.last >= end:
+        end = counts.last + _JUST_BEFORE  # end is exclusive
     if start is None:  # no since and no facts: the period holding now (or until, if earlier)
         start = min(now, end - _JUST_BEFORE)
     if granularity is None:
@@ -129,7 +200,6 @@ def compute(
     first_day = _local_day(start, tz)
     last_day = max(first_day, _local_day(end - _JUST_BEFORE, tz))
     labels = _period_labels(first_day, last_day, granularity)
-    index = {label: position for position, label in enumerate(labels)}
 
     value_index = {value_id: position for position, value_id in enumerate(value_ids)}
     lifeline_index = {lifeline_id: position for position, lifeline_id in enumerate(lifeline_ids)}
@@ -137,13 +207,13 @@ def compute(
     rating_sums = [[0] * len(labels) for _ in lifeline_ids]
     rating_ns = [[0] * len(labels) for _ in lifeline_ids]
     all_sum = all_n = 0  # every rating of every fact, for the practices' "without" means
-    for day, bucket in tally.days.items():
-        period = index[_period_label(day, granularity)]
-        for value_id, count in Counter(bucket.tags).items():
+    per_period = counts.per_period(granularity, labels, _period_starts(first_day, last_day, granularity))
+    for period, (tags, rated) in enumerate(per_period):
+        for value_id, count in tags.items():
             position = value_index.get(value_id)
             if position is not None:  # a value of a pack no longer loaded is not shown
                 value_counts[position][period] += count
-        for (value_id, rating), count in Counter(bucket.ratings).items():
+        for (value_id, rating), count in rated.items():
             all_sum += rating * count
             all_n += count
             position = lifeline_index.get(value_id)
@@ -157,8 +227,8 @@ def compute(
         domain=domain,
         granularity=granularity,
         periods=labels,
-        total=sum(tally.by_status.values()),
-        by_status=_status_counts(tally.by_status),
+        total=sum(counts.by_status.values()),
+        by_status=_status_counts(counts.by_status),
         values={value_id: value_counts[position] for position, value_id in enumerate(value_ids)},
         value_totals={value_id: sum(value_counts[position]) for position, value_id in enumerate(value_ids)},
         ratings={
@@ -168,11 +238,11 @@ def compute(
             ]
             for position, lifeline_id in enumerate(lifeline_ids)
         },
-        practices=_practice_figures(tally.practices, all_sum, all_n),
+        practices=_practice_figures(counts.practices, all_sum, all_n),
         open_encounters=_open_items(open_encounters, now),
         open_total=len(open_encounters) if open_total is None else open_total,
         pending_steps=list(pending_steps),
-        suggestion=_suggestion(catalogue, tally, domain),
+        suggestion=_suggestion(catalogue, counts, domain),
     )
 
 
@@ -181,20 +251,43 @@ def gather(
 ) -> Insights:
     """Insights over the encounters ``flt`` selects (all of them: its limit is ignored).
 
-    Open prepared encounters of the domain count whatever their age or the window, since they are
-    today's business; the newest ``OPEN_SHOWN`` are listed. Pending next steps are the newest
-    ``PENDING_STEPS_SHOWN`` of the window.
+    The same figures as ``compute`` over ``store.iter_facts(flt)``, counted by the journal: the span
+    and the statuses first, then each period's value tags and ratings between its first and last
+    local moment, the practices, and the suggestion's window. Open prepared encounters of the domain
+    count whatever their age or the window, since they are today's business; the newest
+    ``OPEN_SHOWN`` are listed. Pending next steps are the newest ``PENDING_STEPS_SHOWN`` of the window.
     """
     now = now if now is not None else utcnow()
-    facts_filter = replace(flt, limit=None)
+    selected = replace(flt, limit=None)
+    by_status, first, last = store.status_span(selected)
+    practices = {
+        practice_id: _Practice(*numbers) for practice_id, numbers in store.practice_counts(selected).items()
+    }
+    recent = _recent(selected, now)
+    recent_counts = store.tag_counts(recent)[0] if recent is not None else {}
+    recent_window = store.count(recent) if recent is not None else 0
+
+    def per_period(
+        granularity: str, labels: list[str], starts: list[date]
+    ) -> list[tuple[dict[str, int], dict[tuple[str, int], int]]]:
+        moments = [_first_moment(day, tz) for day in starts]
+        counted: list[tuple[dict[str, int], dict[tuple[str, int], int]]] = []
+        for begin, end in pairwise(moments):
+            if first is None or last is None or end <= first or begin > last:
+                counted.append(({}, {}))  # nothing there: no query
+            else:
+                counted.append(store.tag_counts(_within(selected, begin, end)))
+        return counted
+
+    counts = _Counts(by_status, practices, first, last, recent_counts, recent_window, per_period)
     waiting = Filter(statuses=["prepared"], domain=flt.domain)
     prepared = store.list(replace(waiting, limit=OPEN_SHOWN))
     steps = store.next_steps(
         Filter(domain=flt.domain, since=flt.since, until=flt.until, limit=PENDING_STEPS_SHOWN),
         pending_only=True,
     )
-    return compute(
-        store.iter_facts(facts_filter),
+    return _figures(
+        counts,
         catalogue,
         since=flt.since,
         until=flt.until,
@@ -203,8 +296,29 @@ def gather(
         open_encounters=prepared,
         open_total=store.count(waiting),
         pending_steps=steps,
+        granularity=None,
         tz=tz,
     )
+
+
+def _within(flt: Filter, since: datetime, until: datetime) -> Filter:
+    """``flt`` narrowed to [since, until)."""
+    return replace(
+        flt,
+        since=since if flt.since is None else max(flt.since, since),
+        until=until if flt.until is None else min(flt.until, until),
+        limit=None,
+    )
+
+
+def _recent(flt: Filter, now: datetime) -> Filter | None:
+    """The suggestion's selection: what ``flt`` selects of the reflected and logged encounters of the
+    last ``WINDOW_DAYS`` days up to ``now`` (inclusive); None when that cannot hold anything."""
+    statuses = [status for status in (flt.statuses or STATUSES) if status in SUGGESTION_STATUSES]
+    narrowed = _within(flt, now - timedelta(days=WINDOW_DAYS), now + _JUST_BEFORE)
+    if not statuses or narrowed.since >= narrowed.until:  # type: ignore[operator]
+        return None
+    return replace(narrowed, statuses=sorted(set(statuses)))
 
 
 # --- the pass --------------------------------------------------------------------------------
@@ -289,6 +403,40 @@ def _period_label(day: date, granularity: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def _period_starts(first_day: date, last_day: date, granularity: str) -> list[date]:
+    """The first day of each period of ``_period_labels``, and the first day after the last one."""
+    if granularity == WEEK:
+        monday = first_day - timedelta(days=first_day.weekday())
+        count = (last_day - monday).days // 7 + 1
+        return [monday + timedelta(weeks=week) for week in range(count + 1)]
+    starts = []
+    year, month = first_day.year, first_day.month
+    while (year, month) <= (last_day.year, last_day.month):
+        starts.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [*starts, date(year, month, 1)]
+
+
+def _first_moment(day: date, tz: tzinfo | None) -> datetime:
+    """The earliest instant (UTC) whose local date in ``tz`` is ``day`` or later: where a period begins.
+
+    Local midnight, unless a clock change makes midnight missing or twice there: then found by halving
+    the hours around it to the microsecond (local dates only move forward as instants do).
+    """
+    midnight = datetime(day.year, day.month, day.day, tzinfo=tz) if tz is not None else None
+    guess = (midnight or datetime(day.year, day.month, day.day).astimezone()).astimezone(timezone.utc)
+    if _local_day(guess, tz) >= day > _local_day(guess - _JUST_BEFORE, tz):
+        return guess
+    low, high = guess - _ONE_DAY, guess + _ONE_DAY  # local date before ``day`` at low, not at high
+    while high - low > _JUST_BEFORE:
+        middle = low + (high - low) / 2
+        if _local_day(middle, tz) >= day:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
 def _period_labels(first_day: date, last_day: date, granularity: str) -> list[str]:
     """Every period from the one holding ``first_day`` to the one holding ``last_day``, oldest first."""
     labels = []
@@ -367,8 +515,8 @@ def _intention(encounter: Encounter) -> str | None:
     return text.strip() or None
 
 
-def _suggestion(catalogue: Catalogue, tally: _Tally, domain: str | None) -> SuggestedPractice | None:
-    chosen = suggest(catalogue, tally.recent_counts, tally.recent_window, domain, how_many=1)
+def _suggestion(catalogue: Catalogue, counts: _Counts, domain: str | None) -> SuggestedPractice | None:
+    chosen = suggest(catalogue, counts.recent_counts, counts.recent_window, domain, how_many=1)
     if not chosen:
         return None
     best = chosen[0]

@@ -798,6 +798,81 @@ class Store:
                 return
             after = (rows[-1][2], rows[-1][0])
 
+    def status_span(self, flt: Filter) -> tuple[dict[str, int], datetime | None, datetime | None]:
+        """How many encounters of each status ``flt`` selects, and the first and last ``created_at``.
+
+        Its limit is ignored. One pass over the (status, created_at) index, reading no table rows.
+        """
+        where, params = _where(flt)
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT e.status, count(*), min(e.created_at), max(e.created_at) FROM encounters e"
+                f" WHERE {where} GROUP BY e.status",
+                params,
+            ).fetchall()
+        if not rows:
+            return {}, None, None
+        counts = {status: int(n) for status, n, _, _ in rows}
+        return counts, from_iso(min(row[2] for row in rows)), from_iso(max(row[3] for row in rows))
+
+    def tag_counts(self, flt: Filter) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+        """Among the encounters ``flt`` selects: how many carry each value, and rate each value so.
+
+        ``({value: encounters}, {(value, rating): encounters})``; the limit is ignored. Counted by the
+        database, through the created_at index when ``flt`` has a window, so counting a month of a
+        large journal reads that month's rows only.
+        """
+        where, params = _where(flt)
+        with self._guard():
+            tags = self._conn.execute(
+                "SELECT v.value_id, count(*) FROM encounters e JOIN encounter_values v"
+                f" ON v.encounter_seq = e.seq WHERE {where} GROUP BY v.value_id",
+                params,
+            ).fetchall()
+            rated = self._conn.execute(
+                "SELECT r.value_id, r.rating, count(*) FROM encounters e JOIN ratings r"
+                f" ON r.encounter_seq = e.seq WHERE {where} GROUP BY r.value_id, r.rating",
+                params,
+            ).fetchall()
+        return (
+            {value: int(n) for value, n in tags},
+            {(value, int(rating)): int(n) for value, rating, n in rated},
+        )
+
+    def practice_counts(self, flt: Filter) -> dict[str, tuple[int, int, int, int]]:
+        """For each practice the encounters ``flt`` selects used: ``(uses, rated, rating_sum, rating_n)``.
+
+        ``uses`` counts encounters, ``rated`` those of them with at least one rating, and ``rating_sum``
+        and ``rating_n`` add up all those encounters' ratings (of any value). The limit is ignored.
+        The encounters are walked in file order (CROSS JOIN keeps them the outer loop): going from the
+        practice index to each encounter would jump about the file, several times slower.
+        """
+        where, params = _where(flt)
+        counts: dict[str, list[int]] = {}
+        seen: set[tuple[int, str]] = set()
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT p.encounter_seq, p.practice_id,"
+                " (SELECT count(*) FROM ratings r WHERE r.encounter_seq = e.seq),"
+                " (SELECT total(r.rating) FROM ratings r WHERE r.encounter_seq = e.seq)"
+                " FROM encounters e CROSS JOIN encounter_practices p ON p.encounter_seq = e.seq"
+                f" WHERE {where}",
+                params,
+            ).fetchall()
+        for seq, practice, rating_n, rating_sum in rows:
+            if (seq, practice) in seen:  # one practice listed twice counts once for its encounter
+                continue
+            seen.add((seq, practice))
+            numbers = counts.get(practice)
+            if numbers is None:
+                numbers = counts[practice] = [0, 0, 0, 0]
+            numbers[0] += 1
+            if rating_n:
+                numbers[1] += 1
+                numbers[2] += int(rating_sum)
+                numbers[3] += rating_n
+        return {practice: (uses, rated, total, n) for practice, (uses, rated, total, n) in counts.items()}
+
     def next_steps(self, flt: Filter, *, pending_only: bool = False) -> builtins.list[NextStep]:
         """The next steps reflections ended on, newest first, within ``flt`` and at most ``flt.limit``.
 
