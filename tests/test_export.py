@@ -326,6 +326,22 @@ def test_markdown_does_not_let_an_answer_become_a_heading_or_html(journal: Store
     assert "1\\. item" in text
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "md"])
+def test_an_empty_selection_is_still_a_valid_file(outdir: Path, fmt: str) -> None:
+    out = outdir / f"empty.{fmt}"
+    assert "Wrote 0 encounter(s)" in ok("export", "-f", fmt, "-o", str(out)).stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["encounters"] == []
+    elif fmt == "jsonl":
+        assert text == ""
+    elif fmt == "csv":
+        assert len(read_csv(out)) == 0
+        assert text.startswith("id,status,created_at")
+    else:
+        assert "No encounters were selected." in text
+
+
 # --- the command line: where the file goes, filters, refusals --------------------------------------
 
 

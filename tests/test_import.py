@@ -142,6 +142,40 @@ def test_a_large_export_is_read_in_pieces(
     assert everything(other) == everything(paths.journal_path())
 
 
+def test_the_output_of_list_json_imports(filled: list[Encounter], tmp_path: Path, other: Path) -> None:
+    listed = tmp_path / "listed.json"
+    listed.write_text(ok("list", "--json", "-n", "100").stdout, encoding="utf-8")
+    ok("--journal", str(other), "import", str(listed))
+    assert everything(other) == everything(paths.journal_path())
+
+
+def test_an_encrypted_journal_exports_and_imports(
+    filled: list[Encounter], journal: Store, tmp_path: Path
+) -> None:
+    journal.encrypt("correct horse battery")
+    env = {"ENCOUNTERS_PASSPHRASE": "correct horse battery"}
+    exported = tmp_path / "from-encrypted.json"
+    ok("export", "-o", str(exported), env=env)
+    before = everything_with(paths.journal_path(), "correct horse battery")
+    assert json.loads(exported.read_text(encoding="utf-8"))["encounters"] == before
+    target = tmp_path / "second.db"
+    with Store.open(target) as second:
+        second.encrypt("another long passphrase")
+    ok(
+        "--journal",
+        str(target),
+        "import",
+        str(exported),
+        env={"ENCOUNTERS_PASSPHRASE": "another long passphrase"},
+    )
+    assert everything_with(target, "another long passphrase") == before
+
+
+def everything_with(path: Path, passphrase: str) -> list[dict[str, Any]]:
+    with Store.open(path, passphrase=lambda: passphrase) as store:
+        return [encounter.to_json() for encounter in store.iter_encounters(Filter())]
+
+
 def test_a_reformatted_export_still_imports(filled: list[Encounter], tmp_path: Path, other: Path) -> None:
     """Keys in another order and other white space (say, after jq): still one JSON document."""
     document = json.loads(ok("export", "-o", "-").stdout)
@@ -196,7 +230,9 @@ def record(**changes: Any) -> dict[str, Any]:
     ("content", "expected"),
     [
         (b"", "is empty"),
-        (b"not json at all", "not an encounters export (it is not a JSON object)"),
+        (b"not json at all", "not an encounters export (neither a JSON object nor a list of entries)"),
+        (b"[1, 2]", "entry 1: expected an object, found a number"),
+        (b"[] []", "more follows the end of the list"),
         (b"\xff\xfe\x00garbage", "not UTF-8 text"),
         (b'{"format": "encounters-export", "version": 1, "encounters": [', "is not valid JSON"),
         (b'{"tags": {}, "entries": []}', "looks like a jrnl export: import it with --from jrnl"),

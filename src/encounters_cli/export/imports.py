@@ -180,6 +180,11 @@ def _lines(path: Path, handle: TextIO) -> Iterator[tuple[int, str]]:
 
 def _document_entries(path: Path, handle: TextIO) -> Iterator[Encounter]:
     stream = _JsonStream(handle, path)
+    if stream.is_array():  # what 'encounters list --json' prints: a list of plain records
+        for index, record in enumerate(stream.array_items(), start=1):
+            yield _encounter(record, f"{path}, entry {index}")
+        stream.expect_end()
+        return
     head: dict[str, Any] = {}
     for key, value in stream.object_items(stream_key="encounters"):
         if key != "encounters":
@@ -451,13 +456,25 @@ class _JsonStream:
             if self._expect(",]") == "]":
                 return
 
+    def is_array(self) -> bool:
+        return self._peek() == "["
+
+    def array_items(self) -> Iterator[Any]:
+        return self._items()
+
+    def expect_end(self) -> None:
+        if self._peek():
+            raise ImportFileError(f"{self.path} is not valid JSON: more follows the end of the list")
+
     def object_items(self, stream_key: str) -> Iterator[tuple[str, Any]]:
         """(key, value) of the top-level object; the value of ``stream_key`` is an iterator of items.
 
         The caller must exhaust that iterator before asking for the next key.
         """
         if self._peek() != "{":
-            raise ImportFileError(f"{self.path} is not an encounters export (it is not a JSON object)")
+            raise ImportFileError(
+                f"{self.path} is not an encounters export (neither a JSON object nor a list of entries)"
+            )
         self.pos += 1
         if self._peek() == "}":
             self.pos += 1
