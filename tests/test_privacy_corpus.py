@@ -34,6 +34,7 @@ def load_module(name: str, path: Path) -> ModuleType:
 benchmark = load_module("privacy_benchmark", ROOT / "benchmarks" / "recognisers.py")
 builder = load_module("privacy_corpus_builder", DATA / "build_corpus.py")
 ENTRIES = benchmark.load(DATA / "privacy_corpus.jsonl")
+HELDOUT = benchmark.load(DATA / "privacy_heldout.jsonl")
 
 
 def test_the_corpus_is_big_enough_and_half_in_each_language() -> None:
@@ -45,7 +46,7 @@ def test_the_corpus_is_big_enough_and_half_in_each_language() -> None:
 
 
 def test_every_span_is_inside_its_text_nonempty_and_apart() -> None:
-    for entry in ENTRIES:
+    for entry in ENTRIES + HELDOUT:
         text = entry["text"]
         previous_end = 0
         for span in sorted(entry["spans"], key=lambda span: span["start"]):
@@ -61,13 +62,14 @@ def test_every_span_is_inside_its_text_nonempty_and_apart() -> None:
 def test_the_jsonl_is_what_the_marked_up_sources_build() -> None:
     """Edit privacy_corpus_en.txt / _fi.txt and run build_corpus.py; never the jsonl by hand."""
     assert builder.build() == ENTRIES
+    assert builder.build("privacy_heldout") == HELDOUT
 
 
 def test_synthetic_identifiers_are_valid_where_labelled() -> None:
     from encounters_cli.privacy.codes import business_id_is_valid, hetu_is_valid, iban_is_valid
 
     checks = {"HETU": hetu_is_valid, "IBAN": iban_is_valid, "BUSINESS-ID": business_id_is_valid}
-    for entry in ENTRIES:
+    for entry in ENTRIES + HELDOUT:
         for span in entry["spans"]:
             if span["kind"] in checks:
                 assert checks[span["kind"]](entry["text"][span["start"] : span["end"]]), entry

@@ -155,11 +155,9 @@ class NamesList:
             stems.add(prefix if len(prefix) >= 3 else base)
         stems = sorted(stems, key=len, reverse=True)
         # lower-case mentions ('soitin liisalle') are found by this scan; capitalised ones by the tokens
+        # Lower-case only, and no look-behind: both would make this scan several times slower.
         self.lowercase = (
-            re.compile(
-                r"(?<![\w@.'’/-])(?:" + "|".join(map(re.escape, stems)) + r")[^\W\d_]*(?::[^\W\d_]{1,6})?",
-                re.IGNORECASE,
-            )
+            re.compile("(?:" + "|".join(map(re.escape, stems)) + r")[^\W\d_]*(?::[^\W\d_]{1,6})?")
             if stems
             else None
         )
@@ -184,7 +182,8 @@ class NamesList:
 
 _UPPER = "".join(chr(code) for code in range(0x41, 0x530) if chr(code).isupper())
 # No look-behind here (it doubles the cost of the scan); what stands before a token is checked in Python.
-_TOKEN = re.compile(rf"[{re.escape(_UPPER)}][^\W\d_]*(?:[-'’][^\W\d_]+)*(?::[^\W\d_]{{1,6}})?")
+# Two letters at least: 'I' and 'A' are never names, and English has an 'I' in most sentences.
+_TOKEN = re.compile(rf"[{re.escape(_UPPER)}][^\W\d_]+(?:[-'’][^\W\d_]+)*(?::[^\W\d_]{{1,6}})?")
 _NOT_BEFORE = frozenset("_@.'’/-")
 _NOT_AFTER = frozenset("_@/0123456789")
 _OPENERS = " \t\u00a0\"'“”‘’«»*•·–—-("
@@ -239,6 +238,7 @@ def _word_before(text: str, start: int) -> str:
 
 
 _DOTTED_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof")
+_TITLE_ENDS = frozenset("rsxfRSXF")  # the last letter of a dotted title
 
 
 def _after_title(text: str, boundary: int) -> bool:
@@ -344,7 +344,12 @@ class NameRecogniser:
                 boundary = _boundary(text, start)
                 if boundary is not None:
                     verdict = info.initial
-                    if verdict < NAME and boundary >= 0 and _after_title(text, boundary):
+                    if (
+                        verdict < NAME
+                        and boundary >= 0
+                        and (text[boundary] == ":" or text[boundary - 1] in _TITLE_ENDS)
+                        and _after_title(text, boundary)
+                    ):
                         verdict = NAME
                     if verdict == NO:
                         continue
@@ -391,7 +396,8 @@ class NameRecogniser:
         taken = {token[0] for token in tokens}
         extra: list[_Token] = []
         for match in self.names.lowercase.finditer(text):
-            if match.start() in taken or not match.group()[0].islower():
+            start = match.start()
+            if start in taken or (start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE)):
                 continue
             bare = match.group().split(":", 1)[0]
             fold = bare.casefold()

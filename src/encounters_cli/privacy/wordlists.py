@@ -180,7 +180,7 @@ NAME_PARTICLES = words("van von der den de da di du del la le bin ibn al el af t
 # Finnish places whose name looks like a -nen surname (names.py treats -nen words as surnames).
 NEN_PLACES = words("kauniainen parainen joroinen kuhmoinen pornainen sörnäinen")
 
-# Given names from many countries that the Voikko lexicon does not list as first names (checked
+# Given names from many countries, nearly all unknown to the Voikko lexicon as first names (checked
 # against voikko-fi 2.5), so that 'Noah', 'Fatimalta' and 'Priya' are names with or without Voikko.
 # Common given names of the larger language groups in Finland (Arabic, Somali, Kurdish, Persian,
 # Russian, Ukrainian, Estonian, Polish, Turkish, Vietnamese, Chinese, South Asian, West African)
