@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ ABOUT_NAME = "about.json"
 _REQUIRED = ("id", "participant", "period", "date_precision", "lang", "answers")
 _PLAIN_ONLY = ("created_at", "updated_at", "private")
 _READ_CHUNK = 1 << 20
+_RECORD_PSEUDONYM = re.compile(r"[0-9a-f]{16}")
+_PARTICIPANT_PSEUDONYM = re.compile(r"P-[0-9a-f]{6,64}")
+_VALID_PERIODS: set[tuple[Any, Any]] = set()  # (period, precision) pairs already checked: few distinct
 
 
 class MergeError(EncountersError):
@@ -185,10 +189,14 @@ def _iter_json_export(path: Path, on_about: Callable[[dict[str, Any]], None]) ->
 
 
 def _iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    loads = json.loads
+    with path.open("rb") as handle:  # json.loads reads UTF-8 bytes itself: no text layer in between
         for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, json.loads(line)
+            try:
+                yield number, loads(line)
+            except ValueError:
+                if line.strip():  # a blank line (one at the end, say) is no error
+                    raise
 
 
 def _json_about(path: Path) -> dict[str, Any] | None:
@@ -248,40 +256,54 @@ def iter_records(export: ExportFile) -> Iterator[dict[str, Any]]:
     if export.format == "jsonl":
         try:
             for number, record in _iter_jsonl(export.path):
-                _check_record(record, f"{name} line {number}")
+                problem = _problem(record)
+                if problem:
+                    raise MergeError(f"{name} line {number} {problem}")
                 yield record
         except (ValueError, UnicodeDecodeError) as exc:
             raise MergeError(f"{name} has a line that is not JSON ({exc})") from exc
         return
     try:
-        for index, record in enumerate(_iter_json_export(export.path, lambda _: None)):
-            _check_record(record, f"{name} record {index + 1}")
+        for index, record in enumerate(_iter_json_export(export.path, lambda _: None), start=1):
+            problem = _problem(record)
+            if problem:
+                raise MergeError(f"{name} record {index} {problem}")
             yield record
     except (ValueError, UnicodeDecodeError) as exc:
         raise MergeError(f"{name} does not read as JSON ({exc})") from exc
 
 
-def _check_record(record: Any, where: str) -> None:
+def _problem(record: Any) -> str | None:
+    """What makes ``record`` something other than an anonymised record, or None. Called for every
+    record on every pass, so the usual case is a few dictionary lookups and two regular expressions."""
     if not isinstance(record, dict):
-        raise MergeError(f"{where} is not a record (expected a JSON object)")
-    leaked = [key for key in _PLAIN_ONLY if key in record]
+        return "is not a record (expected a JSON object)"
     answers = record.get("answers")
-    if isinstance(answers, list) and any(isinstance(a, dict) and "answered_at" in a for a in answers):
+    if not isinstance(answers, list):
+        return "has no answers list, so it is not an anonymised record"
+    leaked = [key for key in _PLAIN_ONLY if key in record]
+    if any(isinstance(answer, dict) and "answered_at" in answer for answer in answers):
         leaked.append("answered_at")
     if leaked:
-        raise MergeError(f"{where} is not anonymised (it has {', '.join(leaked)}); it is not merged")
+        return f"is not anonymised (it has {', '.join(leaked)}); it is not merged"
     missing = [key for key in _REQUIRED if key not in record]
     if missing:
-        raise MergeError(f"{where} is not an anonymised record (it has no {', '.join(missing)})")
-    precision = record["date_precision"]
-    if precision not in PRECISIONS:
-        raise MergeError(f"{where} has an unknown date precision {precision!r}")
-    try:
-        period_date(str(record["period"]), precision)
-    except ValueError as exc:
-        raise MergeError(f"{where}: {exc}") from exc
-    if not isinstance(answers, list):
-        raise MergeError(f"{where} has answers that are not a list")
+        return f"is not an anonymised record (it has no {', '.join(missing)})"
+    ident, participant = record["id"], record["participant"]
+    if not (isinstance(ident, str) and _RECORD_PSEUDONYM.fullmatch(ident)):
+        return "has an id that is not a record pseudonym (16 hex digits)"
+    if not (isinstance(participant, str) and _PARTICIPANT_PSEUDONYM.fullmatch(participant)):
+        return "has a participant that is not a pseudonym ('P-' and hex digits)"
+    period = (record["period"], record["date_precision"])
+    if period not in _VALID_PERIODS:
+        if period[1] not in PRECISIONS:
+            return f"has an unknown date precision {period[1]!r}"
+        try:
+            period_date(str(period[0]), period[1])
+        except ValueError as exc:
+            return f"has a period that does not fit its precision ({exc})"
+        _VALID_PERIODS.add(period)
+    return None
 
 
 # -- checking the descriptions agree -------------------------------------------------------------
@@ -380,15 +402,16 @@ def _coarsen(unit: Cell, cell: Cell, precision: str) -> Cell:
 def _records(exports: Sequence[ExportFile], tally: Counter[str] | None = None) -> Iterator[dict[str, Any]]:
     """Every record of every export once: a record given twice (two overlapping exports of one
     participant) has the same participant and record pseudonym, and only its first copy counts."""
-    seen: set[str] = set()
+    seen: dict[str, set[int]] = {}  # participant -> record pseudonyms as 64-bit numbers (small in memory)
     for export in exports:
         for record in iter_records(export):
-            ident = f"{record['participant']}/{record['id']}"
-            if ident in seen:
+            ids = seen.setdefault(record["participant"], set())
+            ident = int(record["id"], 16)
+            if ident in ids:
                 if tally is not None:
                     tally["duplicates"] += 1
                 continue
-            seen.add(ident)
+            ids.add(ident)
             yield record
 
 
