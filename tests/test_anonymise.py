@@ -102,6 +102,7 @@ def facts_of(encounter: Encounter) -> Facts:
         dict(encounter.ratings),
         encounter.lang,
         encounter.private,
+        encounter.workshop,
     )
 
 
@@ -287,6 +288,21 @@ def test_k_anonymity_generalises_then_suppresses_and_counts() -> None:
     assert report.generalised == {"domain->other": 5, "month->quarter": 10}
     assert report.generalised_records == 10
     assert report.to_json()["suppressed"] == 1
+
+
+def test_workshop_exercises_are_exempt_from_k_anonymity_but_still_scrubbed() -> None:
+    day = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+    exercises = [make(created_at=day, label=f"role play with {SYNTHETIC_NAME}") for _ in range(3)]
+    for step, encounter in zip(("choose", "ask", "ask-2"), exercises, strict=True):
+        encounter.workshop, encounter.workshop_step = "library-huddle", step
+    alone = make(created_at=day)  # the same fields outside a workshop: a group of one
+    anonymiser = Anonymiser(AnonymiseSettings(KEY, "day", k=5), SECRET)
+    records = run(anonymiser, [*exercises, alone])
+    assert [r["workshop_step"] for r in records] == ["choose", "ask", "ask-2"]
+    assert {(r["period"], r["date_precision"]) for r in records} == {("2026-03-10", "day")}
+    assert all(SYNTHETIC_NAME not in r["label"] for r in records)
+    assert anonymiser.report.suppressed == 1
+    assert anonymiser.report.generalised == {}
 
 
 def test_k_anonymity_from_day_climbs_one_level_at_a_time() -> None:

@@ -150,6 +150,8 @@ class Anonymiser:
             if fact.private:
                 private += 1
                 continue
+            if fact.workshop is not None:  # an exercise, not a citizen's encounter: see transform()
+                continue
             units[_unit(fact.created_at.date(), fact.domain, fact.lang, fact.practices)] += 1
         period = self._period
 
@@ -177,12 +179,21 @@ class Anonymiser:
             raise RuntimeError("Anonymiser.plan() must see the selection before transform()")
         if encounter.private:  # counted by plan()
             return None
-        unit = _unit(encounter.created_at.date(), encounter.domain, encounter.lang, encounter.practices)
-        cell = self._cells.get(unit)
-        if cell is None:  # suppressed, or written after the plan was made (then it was not counted)
-            if unit not in self._cells:
-                self.report.suppressed += 1
-            return None
+        day = encounter.created_at.date()
+        if encounter.workshop is not None:
+            # Written in a workshop run: an exercise with no citizen in it, so there is nobody for the
+            # structured fields to single out. Kept at the export's precision, never generalised or
+            # suppressed (a participant's handful of workshop answers would otherwise always be).
+            precision = self.settings.date_precision
+            cell = Cell(encounter.domain, self._period(day, precision), precision, encounter.lang, ())
+        else:
+            unit = _unit(day, encounter.domain, encounter.lang, encounter.practices)
+            found = self._cells.get(unit)
+            if found is None:  # suppressed, or written after the plan was made (then it was not counted)
+                if unit not in self._cells:
+                    self.report.suppressed += 1
+                return None
+            cell = found
         mac = self._record_mac.copy()
         mac.update(encounter.id.encode("utf-8"))
         label = encounter.label

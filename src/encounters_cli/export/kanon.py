@@ -15,7 +15,13 @@ The plan is *local recoding*, decided from counts only, the same way every time:
 
 Because each step depends only on a record's quasi-identifiers, records that share them share their
 fate, and the plan is a map from "unit" (what a record is grouped by before any step) to the released
-cell, or ``None`` for suppressed. Core module: no typer, no rich.
+cell, or ``None`` for suppressed.
+
+Entries written during a workshop run are exercises, not encounters with citizens: the callers leave
+them out of the groups and release them at the export's precision (otherwise one participant's few
+workshop answers would always be suppressed, and a trainer's debrief would get nothing).
+
+Core module: no typer, no rich.
 """
 
 from __future__ import annotations

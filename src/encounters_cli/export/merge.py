@@ -479,7 +479,8 @@ def merge(
     tally: Counter[str] = Counter()
     records = 0
     for record in _records(exports, tally):
-        units[record_cell(record)] += 1
+        if not record.get("workshop"):  # workshop exercises are exempt, as in each export
+            units[record_cell(record)] += 1
         rated.update(dict.fromkeys(record.get("ratings") or {}))
         records += 1
     plan = plan_cells(units, lambda unit: unit, _coarsen, k)
@@ -487,6 +488,10 @@ def merge(
 
     def merged_records() -> Iterator[dict[str, Any]]:
         for record in _records(exports):
+            if record.get("workshop"):
+                participants.add(record["participant"])
+                yield record
+                continue
             cell = plan.cells[record_cell(record)]
             if cell is None:
                 continue
