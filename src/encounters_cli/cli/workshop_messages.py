@@ -29,10 +29,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fi": "Keskeytetty. Vastauksesi tähän asti on tallennettu (vaiheita tehty: {steps}). Jatka"
         " myöhemmin: encounters workshop run {file} --from {step}",
     },
-    "run.interrupted_end": {
-        "en": "Stopped after the last step. Your answers are kept.",
-        "fi": "Keskeytetty viimeisen vaiheen jälkeen. Vastauksesi on tallennettu.",
-    },
     # steps
     "scenario.situation": {"en": "Situation", "fi": "Tilanne"},
     "scenario.roles": {"en": "Roles", "fi": "Roolit"},

@@ -59,14 +59,14 @@ class TerminalView:
         self.interactive = interactive
         self.show_notes = show_notes
         self.console = console or render.stderr_console()
-        self.workshop: Workshop | None = None
+        self.first = ""
         self.current: StepHeader | None = None
         self.entries = 0
 
     def begin(self, workshop: Workshop, lang: str, run: WorkshopRun, first: int) -> None:
         from encounters_cli.workshop.models import text
 
-        self.workshop = workshop
+        self.first = workshop.steps[first].id
         head = Text(run.title, style="bold")
         details = [t(lang, "run.begin")]
         if workshop.duration:
@@ -184,15 +184,9 @@ class TerminalView:
             )
             self.console.print(Text(message, style="green"), soft_wrap=True)
             return
-        workshop = self.workshop
-        done = set(run.steps)
-        following = [step.id for step in workshop.steps if step.id not in done] if workshop else []
-        if following and self.current is not None:
-            message = t(
-                lang, "run.interrupted", steps=len(run.steps), file=self.script, step=self.current.step_id
-            )
-        else:
-            message = t(lang, "run.interrupted_end")
+        # the step it stopped in (not yet done), or the first one when it stopped before any began
+        step = self.current.step_id if self.current is not None else self.first
+        message = t(lang, "run.interrupted", steps=len(run.steps), file=self.script, step=step)
         self.console.print(Text(message, style="yellow"), soft_wrap=True)
 
 
