@@ -461,3 +461,8 @@ def test_a_name_inside_an_email_or_an_address_goes_with_them() -> None:
 )
 def test_hard_negatives_of_names_and_places_stay(text: str) -> None:
     assert scrub(text) == text
+
+
+def test_a_name_next_to_an_address_stays_two_identifiers() -> None:
+    text = "Tapasin client Dana Fictiven Kauppakadulla 3 B."
+    assert scrub(text) == "Tapasin client [PERSON-1] [ADDRESS-1]."

@@ -194,6 +194,7 @@ def _register() -> None:
         export_commands,
         insights_commands,
         journal_commands,
+        privacy_commands,
         report_commands,
         research_commands,
         security_commands,
@@ -213,6 +214,7 @@ def _register() -> None:
         setup_commands,
         research_commands,
         workshop_commands,
+        privacy_commands,
     ):
         module.register(app)
 

@@ -48,7 +48,10 @@ def _finish(shared: AppState, conversation: Conversation, encounter_id: str) -> 
 
     if isinstance(conversation, AnswersFileConversation):
         from encounters_cli.cli import render
+        from encounters_cli.cli.privacy_messages import warn_identifiers
         from encounters_cli.cli.prompter import tell_saved
+
+        warn_identifiers(conversation.events, shared.lang)
 
         for event in only(conversation.events, EncounterSaved):
             tell_saved(render.stderr_console(), event, shared.catalogue, shared.lang)
@@ -118,17 +121,22 @@ def log(
 ) -> None:
     """Capture an encounter in one step, no questions asked."""
     from encounters_cli.cli.messages import t
+    from encounters_cli.cli.privacy_messages import warn_identifiers
     from encounters_cli.coach import flows
+    from encounters_cli.coach.conversation import AnswersFileConversation
 
     shared = state(ctx)
     coach = shared.coach()
-    if text is None:
-        if stdin_is_terminal():
-            from encounters_cli.cli.prompter import TerminalConversation
+    # who hears the nudge about the note: the person at the terminal, else one line on stderr
+    reviewer: Conversation = AnswersFileConversation({}, source="log")
+    if stdin_is_terminal():
+        from encounters_cli.cli.prompter import TerminalConversation
 
-            text = TerminalConversation(coach.catalogue, coach.lang).ask(flows.quick_note(coach))
-        else:
-            text = _read_stdin()
+        reviewer = TerminalConversation(coach.catalogue, coach.lang)
+        if text is None:
+            text = reviewer.ask(flows.quick_note(coach))
+    elif text is None:
+        text = _read_stdin()
     encounter = flows.log(
         coach,
         text or "",
@@ -137,7 +145,9 @@ def log(
         practice=None if practice == "none" else practice,
         label=label,
         private=private,
+        conversation=reviewer,
     )
+    warn_identifiers(getattr(reviewer, "events", ()), coach.lang)
     saved = t(coach.lang, "saved.log", id=encounter.short_id)
     if sys.stderr.isatty():  # green for a person at a terminal; Rich knows which terminals take colour
         from encounters_cli.cli import render

@@ -24,6 +24,7 @@ from encounters_cli.errors import AnswerError
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
     from encounters_cli.coach.answers import Asked
+    from encounters_cli.privacy.nudge import Finding
 
 
 class TerminalConversation:
@@ -159,6 +160,35 @@ class TerminalConversation:
 
     def finish(self) -> None:
         return None
+
+    # -- the nudge while writing ---------------------------------------------------------------
+
+    def review_identifiers(self, asked: Asked, finding: Finding) -> str:
+        """Say what the answer seems to hold and ask: replace (Enter), keep, or type it again."""
+        from encounters_cli.cli import privacy_messages as pm
+
+        lang, console = self.lang, self.console
+        console.print()
+        console.print(Text(pm.t(lang, "nudge.title", kinds=pm.kinds(finding.counts, lang)), style="yellow"))
+        preview = Text(f"  {pm.t(lang, 'nudge.preview')} ", style="dim")
+        preview.append(render.inert(finding.replaced))
+        console.print(preview)
+        choices = ("replace", "keep", "edit")
+        for number, choice in enumerate(choices, 1):
+            console.print(Text(f"  {number:>2}. {pm.t(lang, f'nudge.{choice}')}"))
+        console.print(Text(pm.t(lang, "nudge.default"), style="dim"))
+        words = {
+            "": "replace", "1": "replace", "2": "keep", "3": "edit",
+            "replace": "replace", "keep": "keep", "edit": "edit",
+            "korvaa": "replace", "säilytä": "keep", "sailyta": "keep", "kirjoita": "edit",
+        }  # fmt: skip
+        while True:
+            choice = words.get(self._read().strip().lower())
+            if choice is not None:
+                if choice == "replace":
+                    console.print(Text(pm.t(lang, "nudge.replaced"), style="dim"))
+                return choice
+            console.print(Text(pm.t(lang, "nudge.invalid"), style="yellow"))
 
 
 def confirm(question: str, lang: str) -> bool:

@@ -77,7 +77,7 @@ class AppState:
 
         store = self.store
         store.unlock()  # every flow writes text: an encrypted journal's passphrase before the first question
-        return Coach(catalogue=self.catalogue, store=store, lang=self.lang)
+        return Coach(catalogue=self.catalogue, store=store, lang=self.lang, nudge=self.config.nudge)
 
     def remind_open(self) -> None:
         """One quiet line when prepared encounters older than a day still wait: a nudge, not a tally."""

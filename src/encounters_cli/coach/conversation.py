@@ -18,6 +18,7 @@ from encounters_cli.errors import AnswerError, UsageError
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Practice
+    from encounters_cli.privacy.nudge import Finding
     from encounters_cli.storage.records import Draft, Encounter, NextStep
 
 
@@ -68,10 +69,37 @@ class EncounterSaved:
     next_step: str | None = None
 
 
-Event = SuggestionsShown | PracticeShown | Resurfaced | DraftResumed | DraftSaved | EncounterSaved
+@dataclass
+class IdentifiersFound:
+    """An answer looks like it identifies someone, and nobody was asked: it is kept as written.
+
+    Told instead of asking when the conversation cannot ask (see ``review_identifiers``); the
+    answers-file run ends with a one-line warning built from these. Counts only, never the text.
+    """
+
+    question_id: str
+    counts: dict[str, int]  # kind ('PERSON', 'PHONE', …) -> how many
+
+
+Event = (
+    SuggestionsShown
+    | PracticeShown
+    | Resurfaced
+    | DraftResumed
+    | DraftSaved
+    | EncounterSaved
+    | IdentifiersFound
+)
 
 
 class Conversation(Protocol):
+    """Asks and tells.
+
+    Optional: ``review_identifiers(asked, finding) -> 'replace' | 'keep' | 'edit'``, called when a
+    free-text answer looks like it identifies someone (privacy/nudge.py). A conversation without it
+    gets the default in ``review_identifiers`` below: an ``IdentifiersFound`` event, answer kept.
+    """
+
     interactive: bool  # can offer choices the script did not foresee (drafts, open encounters)
 
     def ask(self, asked: Asked) -> Any:
@@ -81,6 +109,19 @@ class Conversation(Protocol):
 
     def finish(self) -> None:
         """Called once every question has been asked, before saving: a last chance to object."""
+
+
+def review_identifiers(conversation: Conversation, asked: Asked, finding: Finding) -> str:
+    """What to do with an answer that holds identifiers: 'replace', 'keep' or 'edit'.
+
+    Asks the conversation when it can (the terminal does); otherwise tells an ``IdentifiersFound``
+    event and keeps the answer, so that a run without a person never waits for one.
+    """
+    review = getattr(conversation, "review_identifiers", None)
+    if review is not None:
+        return review(asked, finding)
+    conversation.tell(IdentifiersFound(asked.id, dict(finding.counts)))
+    return "keep"
 
 
 # --- answers files ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from encounters_cli.coach.conversation import (
     PracticeShown,
     Resurfaced,
     SuggestionsShown,
+    review_identifiers,
 )
 from encounters_cli.coach.suggest import recent_value_counts, suggest
 from encounters_cli.errors import AnswerError, EncountersError, InterruptedFlow, NotFoundError
@@ -25,6 +26,7 @@ from encounters_cli.storage.records import Answer, Draft, Encounter, Filter, Nex
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue, Localized, Question
+    from encounters_cli.privacy.nudge import Nudge
     from encounters_cli.storage.journal import Store
 
 LAST_DOMAIN_KEY = "last_domain"
@@ -42,9 +44,18 @@ class Coach:
     catalogue: Catalogue
     store: Store
     lang: str
+    nudge: bool = True  # check free-text answers for identifiers (config: nudge = false turns it off)
 
     def text(self, localized: Localized | None) -> str | None:
         return localized.get(self.lang) if localized is not None else None
+
+    def nudger(self) -> Nudge | None:
+        """A Nudge with the person's always-scrub names for one flow, or None when the nudge is off."""
+        if not self.nudge:
+            return None
+        from encounters_cli.privacy.nudge import Nudge
+
+        return Nudge(self.store.scrub_names())
 
 
 @dataclass
@@ -274,6 +285,7 @@ def _ask_all(
 ) -> dict[str, Asked]:
     turn = coach.store.count(Filter())
     asked_by_id: dict[str, Asked] = {}
+    nudge = coach.nudger()
     for question in questions:
         if question.role in skip_roles:
             continue
@@ -281,9 +293,29 @@ def _ask_all(
         asked_by_id[question.id] = asked
         if question.id in progress.answers:  # resumed from a draft
             continue
-        progress.answers[question.id] = conversation.ask(asked)
+        progress.answers[question.id] = answer = conversation.ask(asked)  # a draft keeps it as typed
+        if nudge is not None and isinstance(answer, str) and asked.type in FREE_TEXT:
+            progress.answers[question.id] = _reviewed(conversation, nudge, asked, answer)
     conversation.finish()
     return asked_by_id
+
+
+FREE_TEXT = ("text", "long_text")
+
+
+def _reviewed(conversation: Conversation, nudge: Nudge | None, asked: Asked, answer: Any) -> Any:
+    """The answer after the nudge: with placeholders, as written, or typed again (and checked again)."""
+    while nudge is not None and isinstance(answer, str):
+        finding = nudge.check(answer)
+        if finding is None:
+            return answer
+        choice = review_identifiers(conversation, asked, finding)
+        if choice == "replace":
+            return finding.replaced
+        if choice != "edit":
+            return answer
+        answer = conversation.ask(asked)
+    return answer
 
 
 def _answers(coach: Coach, progress: _Progress, asked_by_id: dict[str, Asked]) -> list[Answer]:
@@ -554,20 +586,27 @@ def log(
     practice: str | None = None,
     label: str | None = None,
     private: bool = False,
+    conversation: Conversation | None = None,
 ) -> Encounter:
-    """One-step capture: no questions, just the note and its tags."""
+    """One-step capture: no questions, just the note and its tags.
+
+    With a ``conversation``, the note gets the nudge: a person is asked, a script is warned.
+    """
     catalogue = coach.catalogue
     for value in values or []:
         catalogue.value(value)
     _check_given(coach, domain, practice)
     asked = quick_note(coach)
+    note = asked.check(text)
+    if conversation is not None and coach.nudge:
+        note = _reviewed(conversation, coach.nudger(), asked, note)
     answers = [
         Answer(
             question_id=asked.id,
             phase="quick",
             question=asked.prompt,
             question_type=asked.type,
-            answer=asked.check(text),
+            answer=note,
             catalogue_version=catalogue.version,
         )
     ]

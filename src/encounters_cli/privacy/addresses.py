@@ -97,7 +97,7 @@ _ENGLISH = re.compile(
 )
 
 
-def _street_base(word: str) -> str | None:
+def street_base(word: str) -> str | None:
     """'Kauppakadulla' -> 'kauppakatu'; None when ``word`` does not end in a street word."""
     folded = word.casefold()
     if folded[-2:] not in _ENDS:
@@ -175,7 +175,7 @@ def _street_before(text: str, number: int) -> Found | None:
     word = words[-1].lstrip("(\"'“‘«")
     if not word[:1].isalpha():
         return None
-    base = _street_base(word)
+    base = street_base(word)
     if base is None or base in _ROADS:
         return None
     word_start = number - (len(text[max(0, number - 48) : number]) - len(chunk)) - len(word)

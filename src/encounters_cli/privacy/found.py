@@ -16,6 +16,8 @@ PLATE = "PLATE"
 # Also the order of preference between overlapping candidates of equal standing.
 KINDS = (HETU, IBAN, BUSINESS_ID, EMAIL, URL, PHONE, ADDRESS, PLATE, PERSON)
 CHECKSUM_KINDS = frozenset({HETU, IBAN, BUSINESS_ID})
+# The order to tell a person about them in: who first.
+SHOWN_ORDER = (PERSON, ADDRESS, PHONE, EMAIL, HETU, IBAN, BUSINESS_ID, PLATE, URL)
 
 
 class Found(NamedTuple):

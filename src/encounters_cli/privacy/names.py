@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from encounters_cli.privacy import wordlists
+from encounters_cli.privacy.addresses import street_base
 from encounters_cli.privacy.found import PERSON, Found
 from encounters_cli.privacy.lexicon import UNKNOWN, Lexicon, Word
 
@@ -285,6 +286,12 @@ class NameRecogniser:
         )
         organisation = any(part in wordlists.ORGANISATION_WORDS for part in parts)
         place = word.place and (word.inessive or word.inner_case)
+        if (
+            not word.person
+            and (word.common or not self.lexicon.available)  # 'Wiktoria' ends in -tori, but is no word
+            and street_base(bare) is not None
+        ):
+            stop = True  # 'Liisa Virtasen Kauppakadulla 3': the street is the address's, not the name's
         if stop or organisation:
             mid = initial = STOP
         else:

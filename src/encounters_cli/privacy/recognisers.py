@@ -313,8 +313,10 @@ class Scrubber:
 
     def scrub(self, text: str) -> str:
         found = self.recognisers.find(text)
-        if not found:
-            return text
+        return self.replace(text, found) if found else text
+
+    def replace(self, text: str, found: list[Found]) -> str:
+        """``text`` with each of ``found`` (from ``find``) replaced by its placeholder."""
         parts: list[str] = []
         position = 0
         for item in found:

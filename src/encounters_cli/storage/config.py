@@ -18,6 +18,7 @@ KEYS = {
     "practices": "extra catalogue folders, a list of paths",
     "keyring": "keep an encrypted journal's passphrase in the system keyring: true or false"
     " (needs the keyring package)",
+    "nudge": "say so when an answer seems to identify someone, before it is saved: true (default) or false",
 }
 
 
@@ -26,6 +27,7 @@ class Config:
     lang: str | None = None
     practices: list[Path] = field(default_factory=list)
     keyring: bool = False  # opt-in: the passphrase lives in the OS keyring (if the package is importable)
+    nudge: bool = True  # check free-text answers for identifiers while writing
 
 
 def _parse_toml(text: str) -> dict:
@@ -62,9 +64,15 @@ def load(path: Path | None = None) -> Config:
     keyring = raw.get("keyring", False)
     if not isinstance(keyring, bool):
         raise ConfigError(f"{path}: keyring must be true or false, not {keyring!r}")
+    nudge = raw.get("nudge", True)
+    if not isinstance(nudge, bool):
+        raise ConfigError(f"{path}: nudge must be true or false, not {nudge!r}")
     base = path.parent
     return Config(
-        lang=lang, practices=[(base / Path(item).expanduser()) for item in practices], keyring=keyring
+        lang=lang,
+        practices=[(base / Path(item).expanduser()) for item in practices],
+        keyring=keyring,
+        nudge=nudge,
     )
 
 
@@ -86,6 +94,8 @@ def save(config: Config, path: Path | None = None) -> Path:
         lines.append(f"practices = {_toml_value([str(item) for item in config.practices])}")
     if config.keyring:
         lines.append("keyring = true")
+    if not config.nudge:
+        lines.append("nudge = false")
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
