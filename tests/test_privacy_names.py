@@ -135,6 +135,7 @@ def test_the_default_lexicon_can_be_turned_off_with_the_environment(monkeypatch:
 def test_a_missing_binding_library_or_dictionary_is_reported_not_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("ENCOUNTERS_VOIKKO", raising=False)
     monkeypatch.setitem(sys.modules, "libvoikko", None)  # import fails
     assert Lexicon.load().reason == "the libvoikko Python package is not installed"
 
