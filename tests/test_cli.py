@@ -846,3 +846,12 @@ def test_list_and_search_filter_by_workshop() -> None:
     assert [item["label"] for item in listed] == ["huddle answer"]
     found = json.loads(ok("search", "answer", "-w", "library-huddle", "--json").stdout)
     assert [item["workshop"] for item in found] == ["library-huddle"]
+
+
+def test_config_nudge() -> None:
+    assert "nudge = true" in ok("config", "show").stdout
+    ok("config", "set", "nudge", "false")
+    assert "nudge = false" in ok("config", "show").stdout
+    assert "nudge" in fails(1, "config", "set", "nudge", "maybe")
+    ok("config", "unset", "nudge")
+    assert "nudge = true" in ok("config", "show").stdout

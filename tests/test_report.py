@@ -262,7 +262,7 @@ def test_free_text_is_scrubbed_with_include_text(catalogue: Catalogue) -> None:
     assert "040 123 4567" not in page
     assert 'data-text-included="true"' in page
     assert "Free text is included" in visible_text(page).split("Values my encounters touched")[0]
-    assert "Names and street addresses are not detected" in page
+    assert "No recogniser finds everything" in page
     assert scrubber.counts == {"EMAIL": 1, "PHONE": 1}
 
 
@@ -491,7 +491,7 @@ def test_include_text_scrubs_and_says_what_it_replaced(fake_gather: list[Any]) -
     assert "[EMAIL-1]" in result.stdout
     assert "parent.example@example.org" not in result.stdout
     assert "EMAIL 1, PHONE 1" in result.stderr
-    assert "Nimiä ei tunnisteta" in result.stderr
+    assert "Mikään tunnistin ei löydä kaikkea" in result.stderr
 
 
 def test_unknown_domain_and_bad_dates_are_errors(fake_gather: list[Any]) -> None:

@@ -185,10 +185,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.written": {"en": "Report written to {where}.", "fi": "Raportti kirjoitettu: {where}"},
     "report.stdout": {"en": "standard output", "fi": "vakiotuloste"},
     "report.scrubbed": {
-        "en": "Free text is included; replaced with placeholders: {counts}. Names are not detected, "
-        "so read the page before you share it.",
-        "fi": "Vapaa teksti on mukana; merkinnöillä korvattu: {counts}. Nimiä ei tunnisteta, joten "
-        "lue sivu ennen kuin jaat sen.",
+        "en": "Free text is included; replaced with placeholders: {counts}. No recogniser finds "
+        "everything, so read the page before you share it.",
+        "fi": "Vapaa teksti on mukana; merkinnöillä korvattu: {counts}. Mikään tunnistin ei löydä "
+        "kaikkea, joten lue sivu ennen kuin jaat sen.",
     },
     "report.nothing": {"en": "nothing", "fi": "ei mitään"},
     "passphrase.ask": {"en": "Passphrase for {path}: ", "fi": "Tunnuslause ({path}): "},

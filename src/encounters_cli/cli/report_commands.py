@@ -40,8 +40,8 @@ def report(
         bool,
         typer.Option(
             "--include-text",
-            help="Add labels, intentions and next steps, with emails, phone numbers, URLs, identity "
-            "codes and IBANs replaced by placeholders. Names are not detected: read before sharing.",
+            help="Add labels, intentions and next steps, with names, addresses and other identifiers "
+            "replaced by placeholders (your 'privacy names' too). Read before sharing.",
         ),
     ] = False,
 ) -> None:
@@ -66,7 +66,7 @@ def report(
     flt = make_filter(since=since, until=until, domain=domain)
     figures = gather(shared.store, catalogue, flt)
     generated = datetime.now().astimezone()
-    scrubber = Scrubber() if include_text else None
+    scrubber = Scrubber(names=shared.store.scrub_names()) if include_text else None
     page = render_html(
         figures, catalogue, lang, include_text=include_text, scrubber=scrubber, generated=generated
     )

@@ -52,15 +52,17 @@ def config_show(ctx: typer.Context) -> None:
     sys.stdout.write(f"lang = {shared.config.lang or '(from the locale: ' + shared.lang + ')'}\n")
     sys.stdout.write(f"practices = {[str(p) for p in shared.config.practices]}\n")
     sys.stdout.write(f"keyring = {'true' if shared.config.keyring else 'false'}\n")
+    sys.stdout.write(f"nudge = {'true' if shared.config.nudge else 'false'}\n")
 
 
 @config_app.command("set")
 def config_set(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="lang, practices or keyring.")],
+    key: Annotated[str, typer.Argument(help="lang, practices, keyring or nudge.")],
     values: Annotated[list[str], typer.Argument(metavar="VALUE...", help="The new value(s).")],
 ) -> None:
-    """Set a key: 'config set lang fi', 'config set practices ~/packs/team', 'config set keyring true'."""
+    """Set a key: 'config set lang fi', 'config set practices ~/packs/team', 'config set keyring true',
+    'config set nudge false'."""
     from encounters_cli.errors import ConfigError
     from encounters_cli.storage import config
 
@@ -71,10 +73,10 @@ def config_set(
         current.lang = values[0]
     elif key == "practices":
         current.practices = [Path(value).expanduser().resolve() for value in values]
-    elif key == "keyring":
+    elif key in ("keyring", "nudge"):
         if len(values) != 1 or values[0] not in ("true", "false"):
-            raise ConfigError("keyring takes one value: true or false")
-        current.keyring = values[0] == "true"
+            raise ConfigError(f"{key} takes one value: true or false")
+        setattr(current, key, values[0] == "true")
     else:
         raise ConfigError(f"unknown key '{key}' (known keys: {', '.join(config.KEYS)})")
     written = config.save(current)
@@ -87,7 +89,7 @@ def config_set(
 
 @config_app.command("unset")
 def config_unset(
-    ctx: typer.Context, key: Annotated[str, typer.Argument(help="lang, practices or keyring.")]
+    ctx: typer.Context, key: Annotated[str, typer.Argument(help="lang, practices, keyring or nudge.")]
 ) -> None:
     """Remove a key, going back to the default."""
     from encounters_cli.errors import ConfigError
@@ -100,6 +102,8 @@ def config_unset(
         current.practices = []
     elif key == "keyring":
         current.keyring = False
+    elif key == "nudge":
+        current.nudge = True
     else:
         raise ConfigError(f"unknown key '{key}' (known keys: {', '.join(config.KEYS)})")
     config.save(current)

@@ -57,14 +57,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ei otsikoita, aikomuksia eikä seuraavia askelia.",
     },
     "text.on": {
-        "en": "Free text is included: labels, intentions and next steps. Email addresses, phone "
-        "numbers, web addresses, personal identity codes and bank account numbers are replaced with "
-        "placeholders such as [EMAIL-1]. Names and street addresses are not detected, so read the "
-        "text before you share this page.",
-        "fi": "Vapaa teksti on mukana: otsikot, aikomukset ja seuraavat askeleet. Sähköpostiosoitteet, "
-        "puhelinnumerot, verkko-osoitteet, henkilötunnukset ja tilinumerot on korvattu merkinnöillä, "
-        "kuten [EMAIL-1]. Nimiä ja katuosoitteita ei tunnisteta, joten lue teksti ennen kuin jaat "
-        "sivun.",
+        "en": "Free text is included: labels, intentions and next steps. Names, street addresses, "
+        "email addresses, phone numbers, web addresses, personal identity codes, bank account "
+        "numbers, business ids and vehicle plates are replaced with placeholders such as [PERSON-1]. "
+        "No recogniser finds everything, so read the text before you share this page.",
+        "fi": "Vapaa teksti on mukana: otsikot, aikomukset ja seuraavat askeleet. Nimet, katuosoitteet, "
+        "sähköpostiosoitteet, puhelinnumerot, verkko-osoitteet, henkilötunnukset, tilinumerot, "
+        "Y-tunnukset ja rekisterikilvet on korvattu merkinnöillä, kuten [PERSON-1]. Mikään "
+        "tunnistin ei löydä kaikkea, joten lue teksti ennen kuin jaat sivun.",
     },
     "text.raw": {
         "en": "Free text is included as written, with no identifiers replaced. Read it before you "
