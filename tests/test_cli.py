@@ -855,3 +855,11 @@ def test_config_nudge() -> None:
     assert "nudge" in fails(1, "config", "set", "nudge", "maybe")
     ok("config", "unset", "nudge")
     assert "nudge = true" in ok("config", "show").stdout
+
+
+def test_config_show_json() -> None:
+    ok("config", "set", "lang", "fi")
+    shown = json.loads(ok("config", "show", "--json").stdout)
+    assert shown["lang"] == shown["lang_in_effect"] == "fi"
+    assert (shown["practices"], shown["keyring"], shown["nudge"]) == ([], False, True)
+    assert shown["file"].endswith("config.toml")

@@ -43,11 +43,27 @@ def paths(
 
 
 @config_app.command("show")
-def config_show(ctx: typer.Context) -> None:
+def config_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
     """Print the settings in effect and where they come from."""
     from encounters_cli.storage import paths as storage_paths
 
     shared = state(ctx)
+    if as_json:
+        import json
+
+        settings = {
+            "file": str(storage_paths.config_path()),
+            "lang": shared.config.lang,
+            "lang_in_effect": shared.lang,
+            "practices": [str(p) for p in shared.config.practices],
+            "keyring": shared.config.keyring,
+            "nudge": shared.config.nudge,
+        }
+        sys.stdout.write(json.dumps(settings, ensure_ascii=False, indent=2) + "\n")
+        return
     sys.stdout.write(f"# {storage_paths.config_path()}\n")
     sys.stdout.write(f"lang = {shared.config.lang or '(from the locale: ' + shared.lang + ')'}\n")
     sys.stdout.write(f"practices = {[str(p) for p in shared.config.practices]}\n")
