@@ -95,6 +95,35 @@ _SEALED_COLUMNS = (
     ("workshop_runs", "id", "participant"),
     ("scrub_names", "id", "name"),
 )
+# One encounter as the JSON text ``json.dumps(encounter.to_json(), ensure_ascii=False)`` writes, built by
+# SQLite (``Store.iter_record_texts``): the same keys in the same order and the same separators.
+# json_quote escapes as json.dumps does without ensure_ascii ('"', '\', \b \f \n \r \t, other control
+# characters as \u00xx, the rest as it is). Answers are stored as that JSON already and go in as they
+# are; timestamps are stored as to_iso text. An ORDER BY in a subquery that feeds an aggregate is kept
+# (SQLite never drops it there), which keeps practices, values and answers in their stored order.
+_ANSWER_TEXT = (
+    'printf(\'{"question_id": %s, "phase": %s, "question": %s, "question_type": %s, "answer": %s,'
+    ' "role": %s, "catalogue_version": %s, "answered_at": %s}\', json_quote(a.question_id),'
+    " json_quote(a.phase), json_quote(a.question), json_quote(a.question_type), a.answer, json_quote(a.role),"
+    " json_quote(a.catalogue_version), json_quote(a.answered_at))"
+)
+_RECORD_TEXT = (
+    'printf(\'{"id": %s, "status": %s, "created_at": %s, "updated_at": %s, "domain": %s,'
+    ' "practices": [%s], "values": [%s], "ratings": {%s}, "label": %s, "private": %s, "lang": %s,'
+    ' "workshop": %s, "workshop_step": %s, "answers": [%s]}\','
+    " json_quote(e.id), json_quote(e.status), json_quote(e.created_at), json_quote(e.updated_at),"
+    " json_quote(e.domain),"
+    " (SELECT group_concat(json_quote(practice_id), ', ') FROM (SELECT practice_id FROM encounter_practices"
+    "  WHERE encounter_seq = e.seq ORDER BY position)),"
+    " (SELECT group_concat(json_quote(value_id), ', ') FROM (SELECT value_id FROM encounter_values"
+    "  WHERE encounter_seq = e.seq ORDER BY position)),"
+    " (SELECT group_concat(json_quote(value_id) || ': ' || rating, ', ') FROM (SELECT value_id, rating"
+    "  FROM ratings WHERE encounter_seq = e.seq ORDER BY value_id)),"
+    " json_quote(e.label), CASE WHEN e.private THEN 'true' ELSE 'false' END, json_quote(e.lang),"
+    " json_quote(e.workshop), json_quote(e.workshop_step),"
+    f" (SELECT group_concat(answer, ', ') FROM (SELECT {_ANSWER_TEXT} AS answer FROM answers a"
+    "  WHERE a.encounter_seq = e.seq ORDER BY a.position)))"
+)
 
 
 class Store:
@@ -557,6 +586,86 @@ class Store:
             if remaining is not None:
                 remaining -= len(rows)
             after = (rows[-1][3], rows[-1][0])
+
+    def iter_record_texts(self, flt: Filter, batch: int = 500) -> Iterator[str]:
+        """``iter_encounters``'s selection in its order, as ``json.dumps(e.to_json(), ensure_ascii=False)``.
+
+        For exports, which mostly built Encounter objects only to turn them back into text: SQLite
+        writes each record itself (``_RECORD_TEXT``), one query per page of ``batch``, the children by
+        correlated subqueries. An encrypted journal's labels and answers are sealed, so it goes the
+        long way, through ``iter_encounters``, as does an SQLite without JSON functions. Pages are
+        chained by keyset as in ``iter_encounters``; each page's query also reads whether the journal
+        has been encrypted meanwhile (in the same snapshot), and stops if so rather than copy sealed text.
+        """
+        if batch < 1:
+            raise ValueError("batch must be at least 1")
+        if self._envelope is not None or not self._has_json_functions():
+            for encounter in self.iter_encounters(flt, batch):
+                yield json.dumps(encounter.to_json(), ensure_ascii=False)
+            return
+        where, params = _where(flt)
+        remaining = flt.limit
+        after: tuple[str, int] | None = None
+        while remaining is None or remaining > 0:
+            size = batch if remaining is None else min(batch, remaining)
+            clause, args = where, builtins.list(params)
+            if after is not None:
+                clause += " AND e.created_at <= ? AND (e.created_at < ? OR e.seq < ?)"
+                args += [after[0], after[0], after[1]]
+            with self._guard():
+                rows = self._conn.execute(
+                    f"SELECT e.seq, e.created_at, {_RECORD_TEXT}, (SELECT count(*) FROM meta WHERE key = ?)"
+                    f" FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
+                    [ENCRYPTION_META_KEY, *args, size],
+                ).fetchall()
+            if rows and rows[0][3]:
+                raise JournalError(_CHANGED_MEANWHILE)
+            for row in rows:
+                yield row[2]
+            if len(rows) < size:
+                return
+            if remaining is not None:
+                remaining -= len(rows)
+            after = (rows[-1][1], rows[-1][0])
+
+    def answered_ids(
+        self, flt: Filter, *, skip_private: bool = False
+    ) -> tuple[builtins.list[str], builtins.list[str]]:
+        """The question ids answered and the value ids rated in ``iter_encounters(flt)``'s selection, each
+        in the order it first appears there (newest entry first; answers by position, ratings by id).
+
+        What a one-row-per-entry CSV needs for its columns before its first row, without reading
+        any free text. ``skip_private``: as if private entries were not selected.
+        """
+        where, params = _where(flt)
+        if skip_private:
+            where += " AND NOT e.private"
+        page = f"SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?"
+        args = [*params, -1 if flt.limit is None else max(flt.limit, 0)]
+        # Stream order as one sortable text: created_at (fixed width), seq, then position reversed.
+        with self._guard():
+            questions = self._conn.execute(
+                "SELECT a.question_id,"
+                " max(printf('%s%020d%010d', e.created_at, e.seq, 2147483647 - a.position)) AS first"
+                " FROM answers a JOIN encounters e ON e.seq = a.encounter_seq"
+                f" WHERE e.seq IN ({page}) GROUP BY a.question_id ORDER BY first DESC",
+                args,
+            ).fetchall()
+            ratings = self._conn.execute(
+                "SELECT r.value_id, max(printf('%s%020d', e.created_at, e.seq)) AS first"
+                f" FROM ratings r JOIN encounters e ON e.seq = r.encounter_seq WHERE e.seq IN ({page})"
+                " GROUP BY r.value_id ORDER BY first DESC, r.value_id",
+                args,
+            ).fetchall()
+        return [row[0] for row in questions], [row[0] for row in ratings]
+
+    def _has_json_functions(self) -> bool:
+        """Whether this SQLite has its JSON functions (built in since 3.38, and in most builds before)."""
+        try:
+            self._conn.execute("SELECT json_quote('')").fetchone()
+        except sqlite3.OperationalError:
+            return False
+        return True
 
     def count(self, flt: Filter) -> int:
         """How many encounters match ``flt``; its ``limit`` is ignored, so a page can say "20 of N"."""

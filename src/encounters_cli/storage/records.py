@@ -16,8 +16,15 @@ def utcnow() -> datetime:
 
 
 def to_iso(moment: datetime) -> str:
-    """UTC, microseconds, 'Z': sorts as text in the same order as in time."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC, microseconds, 'Z': sorts as text in the same order as in time.
+
+    isoformat, not strftime (~2x faster: every answer of an exported entry has a timestamp); the
+    text is strftime's "%Y-%m-%dT%H:%M:%S.%fZ", which writes a year before 1000 without zeros.
+    """
+    utc = moment.astimezone(timezone.utc)
+    if utc.year < 1000:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # "+00:00" off, "Z" on
 
 
 if sys.version_info >= (3, 11):

@@ -1,0 +1,324 @@
+"""The fast paths exports take, against the slow ones they replace: same records, same bytes.
+
+``Store.iter_record_texts`` (records as JSON text built by SQLite) against ``json.dumps(e.to_json())``
+over ``iter_encounters``; ``Store.answered_ids`` against the ids a pass over the entries collects;
+``Anonymiser.transform_record`` against ``transform``; the tidy CSV's own quoting against the csv
+module; the faster ``to_iso`` against strftime. All data is synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from encounters_cli.errors import JournalError
+from encounters_cli.storage import crypto
+from encounters_cli.storage.journal import Store
+from encounters_cli.storage.records import Answer, Encounter, Filter, to_iso
+
+T0 = datetime(2026, 3, 2, 9, 15, tzinfo=timezone.utc)
+PASSPHRASE = "correct horse battery"
+# Quotes, backslashes, every kind of line break, control characters, Finnish letters, emoji.
+TRICKY = (
+    'Veera Testinen sanoi: "älä huoli" \\ C:\\temp\n\r\t\b\f\x00\x01\x1f\x7f \u2028\u2029\x85 🙂👩‍👩‍👧 ÄÖÅ'
+)
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(crypto.TEST_SCRYPT_N_ENV, "1024")
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    return tmp_path / "j" / "journal.sqlite3"
+
+
+def answer(question_id: str, value: object, *, phase: str = "after", role: str | None = None) -> Answer:
+    return Answer(question_id, phase, f"Mitä {question_id}?", "text", value, "2026.1", T0, role)
+
+
+def tricky_encounters() -> list[Encounter]:
+    """One entry per awkward case; together every field with each kind of value."""
+    return [
+        Encounter(
+            id=Store.new_id(),
+            status="reflected",
+            lang="fi",
+            created_at=T0,
+            updated_at=T0 + timedelta(microseconds=1),
+            domain="social-services",
+            practices=["name-the-process", "ask-before-advising", "name-the-process"],
+            values=["trust", "equality", "participation"],
+            ratings={"trust": 4, "equality": 2, "participation": 5},
+            label=TRICKY,
+            private=True,
+            answers=[
+                answer("what", TRICKY, role="intention"),
+                answer("lifelines", ["trust", TRICKY, ""], phase="before"),
+                answer("none", None),
+                answer("empty-text", ""),
+                answer("empty-list", []),
+                answer("scale", 3),
+                answer("big", 2**70),
+                answer("negative", -5),
+                answer("yes", True),
+                answer("no", False),
+                answer("what", "asked twice"),
+            ],
+        ),
+        Encounter(id=Store.new_id(), status="prepared", lang="en", created_at=T0 + timedelta(hours=1)),
+        Encounter(
+            id=Store.new_id(),
+            status="logged",
+            lang="en",
+            created_at=T0 + timedelta(hours=1),  # the same moment as the one before: the seq breaks the tie
+            domain=None,
+            label=None,
+            workshop="ws-dialogue-basics",
+            workshop_step="warm-up",
+            answers=[answer(TRICKY, TRICKY, phase="quick")],
+        ),
+        Encounter(
+            id=Store.new_id(),
+            status="logged",
+            lang="sv",
+            created_at=T0 - timedelta(days=400, microseconds=7),
+            label="",
+            domain=TRICKY,
+            practices=[TRICKY],
+            values=[TRICKY, "trust"],
+            ratings={TRICKY: 1, "trust": 3},
+            workshop=TRICKY,
+            workshop_step=TRICKY,
+        ),
+    ]
+
+
+def slow_texts(store: Store, flt: Filter) -> list[str]:
+    return [json.dumps(encounter.to_json(), ensure_ascii=False) for encounter in store.iter_encounters(flt)]
+
+
+# -- Store.iter_record_texts ------------------------------------------------------------------
+
+
+def test_record_texts_are_exactly_what_json_dumps_writes(journal: Path) -> None:
+    with Store.open(journal) as store:
+        originals = tricky_encounters()
+        for encounter in originals:
+            store.add(encounter)
+        texts = list(store.iter_record_texts(Filter()))
+        assert texts == slow_texts(store, Filter())
+        by_id = {encounter.id: encounter for encounter in originals}
+        for text in texts:
+            record = json.loads(text)
+            original = by_id[record["id"]].to_json()
+            original["values"] = list(dict.fromkeys(original["values"]))  # a value tagged twice is kept once
+            original["ratings"] = dict(sorted(original["ratings"].items()))
+            assert record == original
+        assert [json.loads(text)["id"] for text in texts] == [e.id for e in store.iter_encounters(Filter())]
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        Filter(),
+        Filter(limit=1),
+        Filter(limit=3),
+        Filter(limit=0),
+        Filter(statuses=["logged"]),
+        Filter(statuses=["logged", "prepared"]),
+        Filter(domain="social-services"),
+        Filter(practice="name-the-process"),
+        Filter(values=["trust"]),
+        Filter(workshop="ws-dialogue-basics"),
+        Filter(since=T0, until=T0 + timedelta(hours=2)),
+    ],
+)
+def test_record_texts_select_and_order_as_iter_encounters(journal: Path, flt: Filter) -> None:
+    with Store.open(journal) as store:
+        for encounter in tricky_encounters():
+            store.add(encounter)
+        for n in range(9):  # pages that end mid-selection, and entries sharing a moment
+            store.add(
+                Encounter(
+                    id=Store.new_id(), status="logged", lang="en", created_at=T0 + timedelta(hours=n // 2)
+                )
+            )
+        expected = slow_texts(store, flt)
+        for batch in (1, 2, 3, 500):
+            assert list(store.iter_record_texts(flt, batch=batch)) == expected
+
+
+def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -> None:
+    with Store.open(journal) as store:
+        for encounter in tricky_encounters():
+            store.add(encounter)
+        plain = list(store.iter_record_texts(Filter()))
+        store.encrypt(PASSPHRASE)
+    with Store.open(journal, passphrase=lambda: PASSPHRASE) as store:
+        assert store.encrypted
+        assert list(store.iter_record_texts(Filter(), batch=2)) == plain
+
+
+def test_record_texts_stop_when_the_journal_is_encrypted_meanwhile(journal: Path) -> None:
+    with Store.open(journal) as store:
+        for n in range(5):
+            store.add(Encounter(id=Store.new_id(), status="logged", lang="en", label=f"entry {n}"))
+        texts = store.iter_record_texts(Filter(), batch=2)
+        assert json.loads(next(texts))["label"].startswith("entry")
+        with Store.open(journal) as other:
+            other.encrypt(PASSPHRASE)
+        with pytest.raises(JournalError, match="run it again"):
+            list(texts)  # the next page would hold sealed text: never copied out as if it were the entry's
+
+
+def test_record_texts_reject_an_empty_page() -> None:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Store.open(Path(folder) / "j.sqlite3") as store,
+        pytest.raises(ValueError, match="batch"),
+    ):
+        next(store.iter_record_texts(Filter(), batch=0))
+
+
+# Text as it can be stored: anything but lone surrogates (UTF-8 cannot hold them).
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    _TEXT,
+    st.lists(_TEXT, max_size=4),
+)
+_MOMENT = st.datetimes(
+    min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)
+)
+
+
+@st.composite
+def encounters(draw: st.DrawFn) -> Encounter:
+    return Encounter(
+        id=Store.new_id(),
+        status=draw(st.sampled_from(["prepared", "reflected", "logged"])),
+        lang=draw(_TEXT),
+        created_at=draw(_MOMENT),
+        updated_at=draw(_MOMENT),
+        domain=draw(st.none() | _TEXT),
+        practices=draw(st.lists(_TEXT, max_size=3)),
+        values=draw(st.lists(_TEXT, max_size=3)),
+        ratings=draw(st.dictionaries(_TEXT, st.integers(1, 5), max_size=3)),
+        label=draw(st.none() | _TEXT),
+        private=draw(st.booleans()),
+        workshop=draw(st.none() | _TEXT),
+        workshop_step=draw(st.none() | _TEXT),
+        answers=[
+            Answer(
+                draw(_TEXT),
+                draw(st.sampled_from(["before", "after", "quick"])),
+                draw(_TEXT),
+                draw(_TEXT),
+                draw(_VALUE),
+                draw(_TEXT),
+                draw(_MOMENT),
+                draw(st.none() | _TEXT),
+            )
+            for _ in range(draw(st.integers(0, 4)))
+        ],
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(encounters(), min_size=1, max_size=4))
+def test_record_texts_equal_to_json_for_any_content(entries: list[Encounter]) -> None:
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "j.sqlite3") as store:
+        for encounter in entries:
+            store.add(encounter)
+        texts = list(store.iter_record_texts(Filter(), batch=2))
+        assert texts == slow_texts(store, Filter())
+        by_id = {encounter.id: encounter.to_json() for encounter in entries}
+        for text in texts:
+            record = json.loads(text)
+            original = by_id[record["id"]]
+            assert record == {
+                **original,
+                "values": list(dict.fromkeys(original["values"])),
+                "ratings": dict(sorted(original["ratings"].items())),
+            }
+
+
+# -- Store.answered_ids -----------------------------------------------------------------------
+
+
+def collected_ids(store: Store, flt: Filter, skip_private: bool) -> tuple[list[str], list[str]]:
+    """What a pass over the entries collects: the first-pass columns of the wide CSV before."""
+    questions: dict[str, None] = {}
+    ratings: dict[str, None] = {}
+    for encounter in store.iter_encounters(flt):
+        if skip_private and encounter.private:
+            continue
+        questions.update(dict.fromkeys(answer.question_id for answer in encounter.answers))
+        ratings.update(dict.fromkeys(encounter.ratings))
+    return list(questions), list(ratings)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(encounters(), max_size=6), st.none() | st.integers(0, 7), st.booleans())
+def test_answered_ids_in_the_order_a_pass_finds_them(
+    entries: list[Encounter], limit: int | None, skip_private: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "j.sqlite3") as store:
+        for encounter in entries:
+            store.add(encounter)
+        flt = Filter(limit=limit)
+        assert store.answered_ids(flt, skip_private=skip_private) == collected_ids(store, flt, skip_private)
+
+
+def test_answered_ids_follow_the_filter(journal: Path) -> None:
+    with Store.open(journal) as store:
+        for encounter in tricky_encounters():
+            store.add(encounter)
+        for flt in (Filter(), Filter(statuses=["logged"]), Filter(limit=1), Filter(workshop="none")):
+            for skip in (False, True):
+                assert store.answered_ids(flt, skip_private=skip) == collected_ids(store, flt, skip)
+
+
+# -- to_iso -----------------------------------------------------------------------------------
+
+
+def strftime_iso(moment: datetime) -> str:
+    """to_iso as it was: UTC, microseconds, 'Z'."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_to_iso_writes_what_strftime_wrote(moment: datetime) -> None:
+    try:
+        expected = strftime_iso(moment)
+    except OverflowError:  # outside the years a UTC datetime can hold: both refuse
+        with pytest.raises(OverflowError):
+            to_iso(moment)
+        return
+    assert to_iso(moment) == expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 2, 9, 15, tzinfo=timezone.utc),  # no microseconds: still six digits
+        datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),  # next year in UTC
+        datetime(2026, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))),  # previous year in UTC
+        datetime(999, 5, 1, 12, tzinfo=timezone.utc),  # a year of three digits
+        datetime(1, 1, 1, 12, tzinfo=timezone.utc),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
+        datetime(2026, 3, 29, 1, 30),  # naive: local time, as astimezone reads it
+    ],
+)
+def test_to_iso_edge_cases(moment: datetime) -> None:
+    assert to_iso(moment) == strftime_iso(moment)
