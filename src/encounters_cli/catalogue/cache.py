@@ -2,14 +2,14 @@
 
 The key is a SHA-256 over everything the result depends on: every catalogue file's path and bytes,
 layer by layer (reading ~25 small files costs about a millisecond), the tool's version and the
-source of the modules that define and build the models. Any change to a file, a file added or
-removed, or a new version of the code gives a new key, and the stale entry is simply replaced.
+source of the modules that define, validate and convert the items. Any change to a file, a file
+added or removed, or a new version of the code gives a new key, and the stale entry is replaced.
 
-The entry is a pickle of the ``Catalogue`` (the models stay pydantic models, restored without
-validation). It is written 0600 in a 0700 folder and read only when it is a regular file of the
-current user that no one else can write, since unpickling runs code. A missing, foreign, corrupt or
-unreadable entry is ignored and rebuilt; one that cannot be written is skipped: the cache makes
-start-up fast, it is never needed to be correct.
+The entry is a pickle of the ``Catalogue`` of plain items (``catalogue.items``): restoring it
+imports neither PyYAML nor pydantic. It is written 0600 in a 0700 folder and read only when it is
+a regular file of the current user that no one else can write, since unpickling runs code. A
+missing, foreign, corrupt or unreadable entry is ignored and rebuilt; one that cannot be written
+is skipped: the cache makes start-up fast, it is never needed to be correct.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from encounters_cli import __version__
 from encounters_cli.catalogue.loader import YAML_SUFFIXES
 
 if TYPE_CHECKING:
-    from encounters_cli.catalogue.models import Catalogue
+    from encounters_cli.catalogue.items import Catalogue
 
 CACHE_NAME = "catalogue.pickle"
 MAGIC = b"encounters catalogue cache 1\n"
 # the code whose change can change what a file validates to, or how a Catalogue pickles
-_CODE = ("models.py", "reader.py", "loader.py", "cache.py")
+_CODE = ("items.py", "models.py", "reader.py", "loader.py", "cache.py")
 
 
 def key_of(layers: Sequence[Sequence[Path]]) -> str | None:
@@ -99,16 +99,12 @@ def read(cache_dir: Path, key: str) -> Catalogue | None:
     if not data.startswith(header):
         return None
     try:
-        pydantic_version, catalogue = pickle.loads(data[len(header) :])
+        catalogue = pickle.loads(data[len(header) :])
     except Exception:  # a damaged file can fail in many ways; every one means "rebuild"
         return None
-    import pydantic  # imported already, by the models the pickle holds
+    from encounters_cli.catalogue.items import Catalogue
 
-    from encounters_cli.catalogue.models import Catalogue
-
-    if pydantic_version != pydantic.VERSION or not isinstance(catalogue, Catalogue):
-        return None
-    return catalogue
+    return catalogue if isinstance(catalogue, Catalogue) else None
 
 
 def _trusted(info: os.stat_result) -> bool:
@@ -120,12 +116,10 @@ def _trusted(info: os.stat_result) -> bool:
 
 def write(cache_dir: Path, key: str, catalogue: Catalogue) -> None:
     """Store ``catalogue`` under ``key`` atomically (0600); quietly skipped when that fails."""
-    import pydantic
-
     from encounters_cli.storage.paths import ensure_private_dir
 
     path = cache_dir / CACHE_NAME
-    data = MAGIC + key.encode() + b"\n" + pickle.dumps((pydantic.VERSION, catalogue), protocol=5)
+    data = MAGIC + key.encode() + b"\n" + pickle.dumps(catalogue, protocol=5)
     temp = path.with_name(f".{CACHE_NAME}.{os.getpid()}.tmp")
     try:
         ensure_private_dir(cache_dir)

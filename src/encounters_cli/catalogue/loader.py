@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from encounters_cli.catalogue.models import Catalogue
+    from encounters_cli.catalogue.items import Catalogue
 
 SHIPPED_FOLDERS = ("practices", "prompts")
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -1,4 +1,7 @@
-"""Pydantic models of the catalogue format (docs/catalogue-format.md) and the loaded ``Catalogue``.
+"""Pydantic models of the catalogue format (docs/catalogue-format.md), for validating YAML.
+
+What a load returns is made of ``catalogue.items`` (plain objects with the same fields, no pydantic),
+``Catalogue`` included; it is importable from here too.
 
 The models check everything that can be judged from one item alone (types, required fields,
 translations, question shapes); references between items (a practice's value ids, a rating's
@@ -13,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,7 +31,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from encounters_cli.errors import NotFoundError
+# the loaded catalogue and its lookups live with the plain items it holds (no pydantic needed)
+from encounters_cli.catalogue.items import Catalogue as Catalogue
+from encounters_cli.catalogue.items import language_code as language_code
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 LANGUAGE_NAMES = {"en": "English", "fi": "Finnish"}
@@ -61,11 +65,6 @@ def _check_id(value: str) -> str:
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
-
-
-def language_code(lang: str) -> str:
-    """'fi' for any Finnish locale spelling ('fi', 'fi_FI.UTF-8', 'fi-FI'); 'en' for everything else."""
-    return "fi" if (lang or "").lower().replace("-", "_").split("_")[0].split(".")[0] == "fi" else "en"
 
 
 def _domains_tag(value: Any) -> str:
@@ -336,124 +335,3 @@ KIND_NAMES = {
     "practices": "practice",
     "question_sets": "question set",
 }
-
-
-def _not_found(what: str, item_id: str, known: Iterable[str]) -> NotFoundError:
-    ids = ", ".join(known)
-    expected = f"expected one of: {ids}" if ids else f"the catalogue has no {what}s"
-    return NotFoundError(f"unknown {what} {item_id!r} ({expected})")
-
-
-class Catalogue:
-    """The combined, validated catalogue. Plain class: it only holds models and answers lookups.
-
-    ``version`` identifies the exact content (every file, in load order) so that a journal answer
-    can record which wording it was given under.
-    """
-
-    def __init__(
-        self,
-        values: dict[str, Value],
-        domains: dict[str, Domain],
-        practices: dict[str, Practice],
-        question_sets: dict[str, QuestionSet],
-        version: str,
-        sources: list[Path],
-    ) -> None:
-        self.values = values
-        self.domains = domains
-        self.practices = practices
-        self.question_sets = question_sets
-        self.version = version
-        self.sources = sources
-
-    def __repr__(self) -> str:
-        return (
-            f"Catalogue(version={self.version!r}, values={len(self.values)}, domains={len(self.domains)},"
-            f" practices={len(self.practices)}, question_sets={len(self.question_sets)})"
-        )
-
-    def value(self, value_id: str) -> Value:
-        if value_id not in self.values:
-            raise _not_found("value", value_id, self.values)
-        return self.values[value_id]
-
-    def domain(self, domain_id: str) -> Domain:
-        if domain_id not in self.domains:
-            raise _not_found("domain", domain_id, self.domains)
-        return self.domains[domain_id]
-
-    def practice(self, practice_id: str) -> Practice:
-        if practice_id not in self.practices:
-            raise _not_found("practice", practice_id, self.practices)
-        return self.practices[practice_id]
-
-    def question_set(self, set_id: str) -> QuestionSet:
-        if set_id not in self.question_sets:
-            raise _not_found("question set", set_id, self.question_sets)
-        return self.question_sets[set_id]
-
-    def values_of_kind(self, kind: str) -> list[Value]:
-        return [value for value in self.values.values() if value.kind == kind]
-
-    def practices_for_domain(self, domain_id: str | None) -> list[Practice]:
-        """Practices that fit ``domain_id`` (those for 'all' included); every practice for None."""
-        if domain_id is None:
-            return list(self.practices.values())
-        return [practice for practice in self.practices.values() if practice.serves_domain(domain_id)]
-
-    def practice_questions(self, practice_id: str, phase: str) -> list[Question]:
-        """The practice's questions for ``phase`` with their full ids ``<practice-id>.<question-id>``.
-
-        Full ids keep answers from different practices apart in one journal entry and are the ids
-        that answers files use.
-        """
-        if phase not in ("before", "after"):
-            raise ValueError(f"phase must be 'before' or 'after', not {phase!r}")
-        practice = self.practice(practice_id)
-        questions: list[Question] = practice.before if phase == "before" else practice.after
-        return [question.model_copy(update={"id": f"{practice_id}.{question.id}"}) for question in questions]
-
-    def options_for(self, question: Question) -> list[tuple[str, Localized]]:
-        """The (id, label) choices of a choice question: its own options or the catalogue items named."""
-        if question.options is not None:
-            return [(option.id, option.label) for option in question.options]
-        source = question.options_from
-        if source is None:
-            return []
-        if source == "practices":
-            return [(practice.id, practice.title) for practice in self.practices.values()]
-        if source == "domains":
-            return [(domain.id, domain.name) for domain in self.domains.values()]
-        # otherwise lifelines, cornerstones or outcomes: the plural of a value kind
-        chosen = list(self.values.values()) if source == "values" else self.values_of_kind(source[:-1])
-        return [(value.id, value.name) for value in chosen]
-
-    def search_practices(self, query: str, lang: str) -> list[Practice]:
-        """Practices whose text contains ``query`` (case-insensitive, both languages).
-
-        Ranked: id or title in ``lang`` first, then title in the other language, then summary,
-        then why and steps; catalogue order within a rank. An empty query matches everything.
-        """
-        needle = query.strip().casefold()
-        if not needle:
-            return list(self.practices.values())
-        code = language_code(lang)
-        other = "en" if code == "fi" else "fi"
-        ranked: list[tuple[int, int, Practice]] = []
-        for position, practice in enumerate(self.practices.values()):
-            tiers = (
-                (practice.id, getattr(practice.title, code)),
-                (getattr(practice.title, other),),
-                (practice.summary.en, practice.summary.fi),
-                (
-                    practice.why.en,
-                    practice.why.fi,
-                    *(text for step in practice.steps for text in (step.en, step.fi)),
-                ),
-            )
-            for rank, texts in enumerate(tiers):
-                if any(needle in text.casefold() for text in texts):
-                    ranked.append((rank, position, practice))
-                    break
-        return [practice for _, _, practice in sorted(ranked, key=lambda item: item[:2])]

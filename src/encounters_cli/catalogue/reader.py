@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from encounters_cli import safe_yaml
+from encounters_cli.catalogue.items import from_model
 from encounters_cli.catalogue.loader import YAML_SUFFIXES
 from encounters_cli.catalogue.models import (
     KIND_MODELS,
@@ -364,8 +365,10 @@ class _Reader:
                 )
 
     def catalogue(self) -> Catalogue:
+        """The combined catalogue, its validated models turned into plain items (``catalogue.items``)."""
         models = {
-            kind: {item_id: entry.model for item_id, entry in self.combined[kind].items()} for kind in KINDS
+            kind: {item_id: from_model(entry.model) for item_id, entry in self.combined[kind].items()}
+            for kind in KINDS
         }
         return Catalogue(
             values=models["values"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from enum import Enum
@@ -11,8 +12,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 from typer.main import get_command_name
+from typer.models import CommandInfo, TyperInfo
 
 from encounters_cli import __version__
+from encounters_cli.cli import coercion
 from encounters_cli.cli.state import state
 from encounters_cli.errors import EncountersError, ExitCode, InterruptedFlow
 
@@ -57,6 +60,7 @@ class EncountersGroup(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = _asks_for_debug(argv) or bool(os.environ.get("ENCOUNTERS_DEBUG"))
+        coercion.install(self)  # plain values without pydantic (see cli/coercion.py)
         try:
             result = super().main(
                 argv, prog_name or "encounters", complete_var, standalone_mode=False, **extra
@@ -93,30 +97,60 @@ class EncountersGroup(TyperGroup):
         return int(code)
 
 
-def _wanted_commands(argv: list[str]) -> set[str] | None:
-    """The commands this command line can run: its command, or none for a bare ``--version``.
+LISTING = "listing"  # the root help (or an error about the missing command): summaries are enough
 
-    None when all are needed: for help, without a command, after an end of options ('--').
+
+def _wanted_commands(argv: list[str]) -> set[str] | str | None:
+    """Which commands this command line needs built.
+
+    Its command's name; none for a bare ``--version``; ``LISTING`` when only the root help can come
+    of it (``--help`` or nothing at all before any command); None for all of them, after an end
+    of options ('--').
     """
     position, flags = 0, set()
     while position < len(argv):
         token = argv[position]
-        if token in ("-h", "--help", "--"):
+        if token in ("-h", "--help"):
+            return LISTING  # eager: the root help is printed before any command is looked at
+        if token == "--":
             return None
         if not token.startswith("-"):
             return {token}
         flags.add(token)
         position += 2 if token in ("--journal", "--lang") else 1
-    return set() if "--version" in flags else None
+    return set() if "--version" in flags else LISTING
+
+
+def _listed(info: CommandInfo) -> CommandInfo:
+    """The command as the root help lists it: name, help text and panel, no parameters to read."""
+
+    def listed() -> None:  # pragma: no cover - a listing never runs a command
+        raise RuntimeError("a command built for the root help was run")
+
+    listed.__name__, listed.__doc__ = info.callback.__name__, info.callback.__doc__  # type: ignore[union-attr]
+    summary = copy.copy(info)
+    summary.callback = listed
+    return summary
+
+
+def _listed_group(info: TyperInfo) -> TyperInfo:
+    """A command group as the root help lists it: its own help, none of its commands."""
+    summary = copy.copy(info)
+    if info.typer_instance is not None:
+        summary.typer_instance = copy.copy(info.typer_instance)
+        summary.typer_instance.registered_commands = []
+        summary.typer_instance.registered_groups = []
+    return summary
 
 
 class EncountersTyper(typer.Typer):
     """Builds only the command being run.
 
     Before it parses anything, Typer turns every registered command into a Click command, reading
-    each signature; for thirty commands that is the larger part of our start-up. When the command
-    line names a registered command, only that one is built. For help, shell completion, an unknown
-    name (Click then suggests the nearest) or anything unusual, all of them are.
+    each signature (evaluating every annotation); for forty commands that is the larger part of
+    our start-up. When the command line names a registered command, only that one is built; for
+    the root help, each command is built from its name and help alone. For shell completion, an
+    unknown name (Click then suggests the nearest) or anything unusual, all of them are built.
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -125,14 +159,18 @@ class EncountersTyper(typer.Typer):
         completing = any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
         if wanted is None or completing:
             return super().__call__(*args, **kwargs)
-        commands = [
-            info
-            for info in self.registered_commands
-            if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) in wanted
-        ]
-        groups = [info for info in self.registered_groups if info.name in wanted]
-        if len(commands) + len(groups) != len(wanted):
-            return super().__call__(*args, **kwargs)
+        if wanted == LISTING:
+            commands = [_listed(info) for info in self.registered_commands]
+            groups = [_listed_group(info) for info in self.registered_groups]
+        else:
+            commands = [
+                info
+                for info in self.registered_commands
+                if (info.name or get_command_name(getattr(info.callback, "__name__", ""))) in wanted
+            ]
+            groups = [info for info in self.registered_groups if info.name in wanted]
+            if len(commands) + len(groups) != len(wanted):
+                return super().__call__(*args, **kwargs)
         everything = self.registered_commands, self.registered_groups
         self.registered_commands, self.registered_groups = commands, groups
         try:
