@@ -8,16 +8,25 @@ module; the faster ``to_iso`` against strftime. All data is synthetic.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from encounters_cli.catalogue.loader import load_catalogue
+from encounters_cli.catalogue.models import Catalogue
 from encounters_cli.errors import JournalError
+from encounters_cli.export import ExportJob, exporter
+from encounters_cli.export.anonymise import Anonymiser, AnonymiseSettings
+from encounters_cli.export.run import ExportRequest, preview, run_export
 from encounters_cli.storage import crypto
 from encounters_cli.storage.journal import Store
 from encounters_cli.storage.records import Answer, Encounter, Filter, to_iso
@@ -322,3 +331,193 @@ def test_to_iso_writes_what_strftime_wrote(moment: datetime) -> None:
 )
 def test_to_iso_edge_cases(moment: datetime) -> None:
     assert to_iso(moment) == strftime_iso(moment)
+
+
+# -- the export pipeline on record texts ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def exportable() -> list[Encounter]:
+    """The tricky entries, rated only on values the catalogue has (the CSV has a column for those)."""
+    entries = tricky_encounters()
+    for encounter in entries:
+        encounter.ratings = {value: score for value, score in encounter.ratings.items() if value == "trust"}
+        encounter.private = False
+    entries.append(
+        Encounter(
+            id=Store.new_id(),
+            status="reflected",
+            lang="en",
+            created_at=T0 + timedelta(days=3),
+            label="one line\nand another",  # a line break and nothing else a CSV would quote
+            answers=[
+                answer("what", "first line\nsecond line"),
+                answer("crlf", "a\r\nb"),
+                answer("cr", "a\rb"),
+            ],
+        )
+    )
+    return entries
+
+
+def old_records(store: Store) -> Iterator[dict[str, Any]]:
+    """Records as the export read them before: Encounter objects, then to_json()."""
+    return (encounter.to_json() for encounter in store.iter_encounters(Filter()))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_exports_are_byte_for_byte_what_the_object_path_wrote(
+    journal: Path, tmp_path: Path, catalogue: Catalogue, fmt: str
+) -> None:
+    with Store.open(journal) as store:
+        for encounter in exportable():
+            store.add(encounter)
+        out = tmp_path / f"new.{fmt}"
+        summary = run_export(store, catalogue, "fi", ExportRequest(fmt, Filter(), out))
+        assert summary.written == len(exportable())
+        reference = io.BytesIO()
+        job = ExportJob(catalogue, "fi", False, describe=lambda: {})
+        exporter(fmt).write(old_records(store), reference, job)
+        ids = [encounter.id for encounter in store.iter_encounters(Filter())]
+    new = out.read_bytes()
+    if fmt == "json":  # the about (with the moment of export) comes last: compare the records
+        new, old = new.split(b'"about": ')[0], reference.getvalue().split(b'"about": ')[0]
+    else:
+        old = reference.getvalue()
+    assert new == old
+    if fmt == "jsonl":  # still escaped: a line reader must not split a record
+        assert "\u2028".encode() not in new
+        assert [json.loads(line)["id"] for line in new.decode("utf-8").splitlines()] == ids
+
+
+def test_json_writers_take_dicts_and_texts_alike(catalogue: Catalogue) -> None:
+    job = ExportJob(catalogue, "fi", False, describe=lambda: {})
+    records: list[dict[str, Any]] = [encounter.to_json() for encounter in exportable()]
+    for fmt in ("jsonl", "json"):
+        as_dicts, mixed = io.BytesIO(), io.BytesIO()
+        exporter(fmt).write(records, as_dicts, job)
+        texts = [
+            json.dumps(record, ensure_ascii=False) if n % 2 else record for n, record in enumerate(records)
+        ]
+        exporter(fmt).write(texts, mixed, job)  # type: ignore[arg-type]
+        assert mixed.getvalue() == as_dicts.getvalue()
+
+
+def csv_reference(records: list[dict[str, Any]], job: ExportJob) -> bytes:
+    """The tidy CSV as the csv module writes it (RFC 4180: a field with a line break is quoted)."""
+    from encounters_cli.export import csv_format
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect="excel", lineterminator="\r\n")
+    ratings = csv_format.rating_columns(job.catalogue, job.rating_ids)
+    columns = csv_format._ANONYMISED_ANSWER if job.anonymised else csv_format._PLAIN_ANSWER
+    writer.writerow(
+        [*csv_format._head_columns(job.anonymised), *(f"rating_{v}" for v in ratings), "label", *columns]
+    )
+    for record in records:
+        head = csv_format._encounter_cells(record, job.anonymised, ratings)
+        if not record["answers"]:
+            writer.writerow(head + [""] * len(columns))
+        for item in record["answers"]:
+            cells = [
+                item.get(name) or "" for name in ("question_id", "phase", "role", "question_type", "question")
+            ]
+            cells.append(csv_format.cell(item.get("answer")))
+            if not job.anonymised:
+                cells.append(item.get("answered_at") or "")
+            writer.writerow([*head, *cells, item.get("catalogue_version") or ""])
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_tidy_csv_is_what_the_csv_module_writes(journal: Path, tmp_path: Path, catalogue: Catalogue) -> None:
+    with Store.open(journal) as store:
+        for encounter in exportable():
+            store.add(encounter)
+        out = tmp_path / "tidy.csv"
+        run_export(store, catalogue, "fi", ExportRequest("csv", Filter(), out))
+        records = list(old_records(store))
+    assert out.read_bytes() == csv_reference(records, ExportJob(catalogue, "fi", False, describe=dict))
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["answer"] for row in rows} >= {"first line\nsecond line", "a\r\nb", "a\rb", TRICKY}
+    assert "one line\nand another" in {row["label"] for row in rows}
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=2, max_size=5))
+def test_csv_row_quotes_as_the_csv_module(cells: list[str]) -> None:
+    from encounters_cli.export.csv_format import row
+
+    buffer = io.StringIO()
+    csv.writer(buffer, dialect="excel", lineterminator="\r\n").writerow(cells)
+    assert row(cells) + "\r\n" == buffer.getvalue()
+
+
+def test_wide_csv_columns_come_from_the_journal_as_a_pass_found_them(
+    journal: Path, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    with Store.open(journal) as store:
+        for encounter in exportable():
+            store.add(encounter)
+        out = tmp_path / "wide.csv"
+        run_export(store, catalogue, "fi", ExportRequest("csv", Filter(), out, wide=True))
+    with out.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    answers = [name.removeprefix("answer_") for name in header if name.startswith("answer_")]
+    assert set(answers) == {q.question_id for e in exportable() for q in e.answers}
+
+
+# -- anonymised exports -----------------------------------------------------------------------
+
+
+def test_transform_record_is_transform(journal: Path) -> None:
+    with Store.open(journal) as store:
+        for encounter in exportable():
+            store.add(encounter)
+        for n in range(6):  # a cell of k entries, so some records are kept and not only generalised
+            store.add(
+                Encounter(
+                    id=Store.new_id(),
+                    status="logged",
+                    lang="fi",
+                    created_at=T0 + timedelta(minutes=n),
+                    domain="library",
+                    label="Oskari Kuvitelma soitti",
+                )
+            )
+        store.add(Encounter(id=Store.new_id(), status="logged", lang="fi", created_at=T0, private=True))
+        settings = AnonymiseSettings(study_key="k", k=2)
+        by_object = Anonymiser(settings, store.participant_secret(), ["Oskari Kuvitelma"])
+        by_record = Anonymiser(settings, store.participant_secret(), ["Oskari Kuvitelma"])
+        by_object.plan(store.iter_facts(Filter()))
+        by_record.plan(store.iter_facts(Filter()))
+        objects = [by_object.transform(encounter) for encounter in store.iter_encounters(Filter())]
+        records = [by_record.transform_record(json.loads(text)) for text in store.iter_record_texts(Filter())]
+    assert records == objects
+    assert any(records)
+    assert None in records
+    assert by_record.report.to_json() == by_object.report.to_json()
+    assert by_record.report.examples == by_object.report.examples
+
+
+def test_anonymised_exports_and_the_preview_agree(
+    journal: Path, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    with Store.open(journal) as store:
+        for encounter in exportable():
+            store.add(encounter)
+        settings = AnonymiseSettings(study_key="k", k=1)
+        seen = preview(store, Filter(), settings)
+        out = tmp_path / "anonymised.jsonl"
+        summary = run_export(
+            store, catalogue, "fi", ExportRequest("jsonl", Filter(), out, anonymise=settings)
+        )
+        reference = Anonymiser(settings, store.participant_secret(), store.scrub_names())
+        reference.plan(store.iter_facts(Filter()))
+        expected = [r for e in store.iter_encounters(Filter()) if (r := reference.transform(e)) is not None]
+    assert summary.report is not None
+    assert seen.to_json() == summary.report.to_json() == reference.report.to_json()
+    assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == expected

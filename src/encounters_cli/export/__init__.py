@@ -44,7 +44,13 @@ class ExportJob:
 
 
 class Exporter(Protocol):
-    """One format. Records are ``Encounter.to_json()`` dicts, or anonymised records (SHARED.md)."""
+    """One format. Records are ``Encounter.to_json()`` dicts, or anonymised records (SHARED.md).
+
+    A format that writes records as JSON may also say ``takes_text = True``: it is then also given
+    a record as its JSON text (a ``str``, what ``json.dumps(record, ensure_ascii=False)`` writes),
+    and ``export/run.py`` hands it a journal's plain records that way, straight from
+    ``Store.iter_record_texts``, without parsing them. Without it (the default), records are dicts.
+    """
 
     name: str  # "csv"
     suffix: str  # ".csv"
@@ -53,6 +59,11 @@ class Exporter(Protocol):
     def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
         """Write every record to ``out`` (streaming: never hold them all); return how many were written."""
         ...
+
+
+def takes_text(chosen: Exporter) -> bool:
+    """Whether ``chosen`` also takes records as JSON text (see ``Exporter``)."""
+    return bool(getattr(chosen, "takes_text", False))
 
 
 def exporter(name: str) -> Exporter:

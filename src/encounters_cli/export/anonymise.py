@@ -5,8 +5,9 @@ Per export, in two passes over the same selection:
 1. ``Anonymiser.plan(store.iter_facts(flt))`` counts entries by their quasi-identifiers (no free text
    is read) and decides k-anonymity: which entries keep the chosen date precision, which are
    generalised (coarser period, then domain "other") and which are suppressed (``kanon.py``).
-2. ``Anonymiser.transform(encounter)`` for each entry of ``store.iter_encounters(flt)`` returns the
-   anonymised record (the shape in docs/research.md), or None for an entry left out (private, or
+2. ``Anonymiser.transform_record(record)`` for each plain record of the same selection (exports parse
+   ``store.iter_record_texts(flt)``; ``transform(encounter)`` does the same for an Encounter) returns
+   the anonymised record (the shape in docs/research.md), or None for an entry left out (private, or
    suppressed by the plan).
 
 Identifiers in free text are replaced by one ``privacy.Scrubber`` for the whole export, so
@@ -26,14 +27,14 @@ import hmac
 import inspect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from encounters_cli.errors import UsageError
 from encounters_cli.export.kanon import PRECISIONS, Cell, PeriodCache, plan_cells
-from encounters_cli.storage.records import Answer, Encounter, Facts
+from encounters_cli.storage.records import Encounter, Facts, from_iso
 
 CHOICE_TYPES = frozenset({"choice", "multi_choice"})
 _OPTION_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # catalogue ids (catalogue/models.py ID_PATTERN)
@@ -175,19 +176,28 @@ class Anonymiser:
 
     def transform(self, encounter: Encounter) -> dict[str, Any] | None:
         """The anonymised record of ``encounter``, or None when it is left out."""
+        return self._transform(encounter.to_json(), encounter.created_at.date())
+
+    def transform_record(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """``transform`` for the entry's plain record (``Encounter.to_json()``, e.g. parsed from
+        ``Store.iter_record_texts``): exports read entries that way, without building Encounters."""
+        return self._transform(record, from_iso(record["created_at"]).date())
+
+    def _transform(self, record: Mapping[str, Any], day: date) -> dict[str, Any] | None:
+        """The anonymised record of the plain ``record`` created on ``day``, or None when it is left out."""
         if not self._planned:
             raise RuntimeError("Anonymiser.plan() must see the selection before transform()")
-        if encounter.private:  # counted by plan()
+        if record["private"]:  # counted by plan()
             return None
-        day = encounter.created_at.date()
-        if encounter.workshop is not None:
+        domain, lang, workshop = record["domain"], record["lang"], record["workshop"]
+        if workshop is not None:
             # Written in a workshop run: an exercise with no citizen in it, so there is nobody for the
             # structured fields to single out. Kept at the export's precision, never generalised or
             # suppressed (a participant's handful of workshop answers would otherwise always be).
             precision = self.settings.date_precision
-            cell = Cell(encounter.domain, self._period(day, precision), precision, encounter.lang, ())
+            cell = Cell(domain, self._period(day, precision), precision, lang, ())
         else:
-            unit = _unit(day, encounter.domain, encounter.lang, encounter.practices)
+            unit = _unit(day, domain, lang, record["practices"])
             found = self._cells.get(unit)
             if found is None:  # suppressed, or written after the plan was made (then it was not counted)
                 if unit not in self._cells:
@@ -195,41 +205,41 @@ class Anonymiser:
                 return None
             cell = found
         mac = self._record_mac.copy()
-        mac.update(encounter.id.encode("utf-8"))
-        label = encounter.label
-        record = {
+        mac.update(record["id"].encode("utf-8"))
+        label = record["label"]
+        anonymised = {
             "id": mac.hexdigest()[:16],
             "participant": self.participant,
-            "status": encounter.status,
+            "status": record["status"],
             "period": cell.period,
             "date_precision": cell.precision,
             "domain": cell.domain,
-            "lang": encounter.lang,
-            "practices": list(encounter.practices),
-            "values": list(encounter.values),
-            "ratings": dict(encounter.ratings),
+            "lang": lang,
+            "practices": list(record["practices"]),
+            "values": list(record["values"]),
+            "ratings": dict(record["ratings"]),
             "label": self._text(label) if label else label,
-            "workshop": encounter.workshop,
-            "workshop_step": encounter.workshop_step,
-            "answers": [self._answer_record(answer) for answer in encounter.answers],
+            "workshop": workshop,
+            "workshop_step": record["workshop_step"],
+            "answers": [self._answer_record(answer) for answer in record["answers"]],
         }
         self.report.exported += 1
-        return record
+        return anonymised
 
-    def _answer_record(self, answer: Answer) -> dict[str, Any]:
-        value, kind = answer.answer, answer.question_type
+    def _answer_record(self, answer: Mapping[str, Any]) -> dict[str, Any]:
+        value, kind = answer["answer"], answer["question_type"]
         if value.__class__ is str and value and kind not in CHOICE_TYPES:
             value = self._text(value)  # the common case, without a second call
         elif value is not None and value.__class__ is not int and value.__class__ is not bool:
             value = self._answer(value, kind)
         return {
-            "question_id": answer.question_id,
-            "phase": answer.phase,
-            "question": answer.question,  # the catalogue's wording, not the person's
+            "question_id": answer["question_id"],
+            "phase": answer["phase"],
+            "question": answer["question"],  # the catalogue's wording, not the person's
             "question_type": kind,
-            "role": answer.role,
+            "role": answer["role"],
             "answer": value,
-            "catalogue_version": answer.catalogue_version,
+            "catalogue_version": answer["catalogue_version"],
         }
 
     def _text(self, text: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -165,58 +166,65 @@ def _encounter_cells(record: dict[str, Any], anonymised: bool, ratings: list[str
     return cells
 
 
-class _Line:
-    """One row as CSV text (no line end), quoted by the csv module.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+_HEADS_KEPT = 4096  # distinct question columns remembered; a journal has a few dozen
 
-    A tidy CSV repeats an entry's twenty-odd columns on each of its answer rows: they are
-    formatted once per entry and joined to each answer's few columns, not quoted again per row.
-    """
 
-    def __init__(self) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, dialect="excel", lineterminator="")
+def field(text: str) -> str:
+    """One field as RFC 4180 and the csv module's excel dialect write it: quoted when it holds a comma,
+    a quote or a line break, its quotes doubled."""
+    if _NEEDS_QUOTES(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
-    def __call__(self, cells: list[str]) -> str:
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._writer.writerow(cells)
-        return buffer.getvalue()
+
+def row(cells: Iterable[str]) -> str:
+    """Cells as one CSV line, without its line end."""
+    return ",".join(map(field, cells))
+
+
+def _plain(value: Any) -> str:
+    """A column the tidy CSV has always written as ``value or ""``: text as it is, nothing as empty."""
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
+    return str(value) if value else ""
 
 
 def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJob) -> int:
+    """One row per answer. The text is put together here rather than by the csv module: an entry's
+    twenty-odd columns are quoted once and repeated on each of its answer rows, and an answer's
+    question columns, the same on thousands of rows, once per export."""
     anonymised = job.anonymised
     ratings = rating_columns(job.catalogue, job.rating_ids)
     answer_columns = _ANONYMISED_ANSWER if anonymised else _PLAIN_ANSWER
-    line = _Line()
     header = [
         *_head_columns(anonymised),
         *(RATING_PREFIX + value for value in ratings),
         "label",
         *answer_columns,
     ]
-    chunk: list[str] = [line(header) + CRLF]
+    chunk: list[str] = [row(header) + CRLF]
     no_answer = "," * (len(answer_columns) - 1) + CRLF  # an entry without answers still has its row
+    heads: dict[tuple[Any, ...], str] = {}  # question_id .. question, as CSV text ending in ","
     count = 0
     for record in records:
-        prefix = line(_encounter_cells(record, anonymised, ratings)) + ","
+        prefix = row(_encounter_cells(record, anonymised, ratings)) + ","
         answers = record.get("answers") or ()
         if not answers:
             chunk.append(prefix + no_answer)
         for answer in answers:
             get = answer.get
-            cells = [
-                get("question_id") or "",
-                get("phase") or "",
-                get("role") or "",
-                get("question_type") or "",
-                get("question") or "",
-                cell(get("answer")),
-            ]
+            key = (get("question_id"), get("phase"), get("role"), get("question_type"), get("question"))
+            head = heads.get(key)
+            if head is None:
+                if len(heads) >= _HEADS_KEPT:
+                    heads.clear()
+                head = heads[key] = row(map(_plain, key)) + ","
+            value = get("answer")
+            line = prefix + head + field(value if value.__class__ is str else cell(value))
             if not anonymised:
-                cells.append(get("answered_at") or "")
-            cells.append(get("catalogue_version") or "")
-            chunk.append(prefix + line(cells) + CRLF)
+                line += "," + field(_plain(get("answered_at")))
+            chunk.append(line + "," + field(_plain(get("catalogue_version"))) + CRLF)
         count += 1
         if len(chunk) >= _ROWS_PER_WRITE:
             stream.write("".join(chunk))

@@ -26,14 +26,16 @@ class JsonExporter:
     name = "json"
     suffix = ".json"
     text = True
+    takes_text = True  # a record given as its JSON text is written as it is
 
-    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
+    def write(self, records: Iterable[dict[str, Any] | str], out: BinaryIO, job: ExportJob) -> int:
         head = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
         out.write((_ENCODE(head)[:-1] + ',\n"encounters": [').encode("utf-8"))
         count = 0
         chunk: list[str] = []
         for record in records:
-            chunk.append(("\n" if count == 0 else ",\n") + _ENCODE(record))
+            text = record if isinstance(record, str) else _ENCODE(record)
+            chunk.append(("\n" if count == 0 else ",\n") + text)
             count += 1
             if len(chunk) >= _FLUSH_EVERY:
                 out.write("".join(chunk).encode("utf-8"))

@@ -22,12 +22,13 @@ class JsonlExporter:
     suffix = ".jsonl"
     text = True
     sidecar = True  # the about goes to <out>.about.json
+    takes_text = True  # a record given as its JSON text is written as it is
 
-    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
+    def write(self, records: Iterable[dict[str, Any] | str], out: BinaryIO, job: ExportJob) -> int:
         count = 0
         chunk: list[str] = []
         for record in records:
-            chunk.append(_ENCODE(record))
+            chunk.append(record if isinstance(record, str) else _ENCODE(record))
             count += 1
             if len(chunk) >= _FLUSH_EVERY:
                 out.write(_lines(chunk))

@@ -5,9 +5,12 @@ it hears back through two callbacks, ``on_progress(n)`` (entries read so far) an
 (an anonymised export's counts, before anything is kept), and gets an ``ExportSummary``.
 
 Records stream from the journal to the writer one page at a time; nothing holds the whole
-selection. A file is written to a temporary file in the same folder (0600 from the start) and
-renamed over the target only when the writer has finished, so an error, Ctrl-C or a "no" at the
-preview leaves no file and no half of one.
+selection. They come from the journal as JSON text (``Store.iter_record_texts``, built by SQLite):
+a writer that takes text (jsonl, json) gets it as it is, the others get it parsed into dicts, and
+the anonymiser works on those dicts, so no Encounter objects are built on the way. A file is
+written to a temporary file in the same folder (0600 from the start) and renamed over the target
+only when the writer has finished, so an error, Ctrl-C or a "no" at the preview leaves no file and
+no half of one.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from encounters_cli.errors import EncountersError, UsageError
-from encounters_cli.export import Exporter, ExportJob, exporter
+from encounters_cli.export import Exporter, ExportJob, exporter, takes_text
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
@@ -125,7 +128,7 @@ def run_export(
             if not confirm(report):
                 return ExportSummary(chosen.name, None, None, 0, report, kept=False)
         selection = _Selection(store, catalogue, lang, request, on_progress)
-        written = chosen.write(selection.records(), stdout, selection.job)
+        written = chosen.write(selection.records(text=takes_text(chosen)), stdout, selection.job)
         stdout.flush()
         return ExportSummary(chosen.name, None, None, written, selection.report)
 
@@ -133,7 +136,7 @@ def run_export(
     sidecar = sidecar_path(path) if getattr(chosen, "sidecar", False) else None
     selection = _Selection(store, catalogue, lang, request, on_progress)
     with _AtomicFile(path, request.force) as target:
-        written = chosen.write(selection.records(), target.handle, selection.job)
+        written = chosen.write(selection.records(text=takes_text(chosen)), target.handle, selection.job)
         if settings is not None and confirm is not None and not confirm(selection.report):  # type: ignore[arg-type]
             target.discard()
             return ExportSummary(chosen.name, None, None, 0, selection.report, kept=False)
@@ -147,8 +150,9 @@ def run_export(
 def preview(store: Store, flt: Filter, settings: AnonymiseSettings) -> AnonymisationReport:
     """A dry pass: the anonymiser over the whole selection, nothing written; its report."""
     anonymiser = _anonymiser(store, flt, settings)
-    for encounter in store.iter_encounters(flt):
-        anonymiser.transform(encounter)
+    transform, loads = anonymiser.transform_record, json.loads
+    for text in store.iter_record_texts(flt):
+        transform(loads(text))
     return anonymiser.report
 
 
@@ -180,7 +184,8 @@ class _Selection:
         self.report = None if self.anonymiser is None else self.anonymiser.report
         question_ids = rating_ids = None
         if request.wide:
-            question_ids, rating_ids = self._columns(skip_private=settings is not None)
+            # The columns the selection needs (a private entry is left out of an anonymised one)
+            question_ids, rating_ids = store.answered_ids(request.flt, skip_private=settings is not None)
 
         def describe() -> dict[str, Any]:
             from encounters_cli.export.about import describe as about
@@ -204,32 +209,24 @@ class _Selection:
             rating_ids=rating_ids,
         )
 
-    def _columns(self, *, skip_private: bool) -> tuple[list[str], list[str]]:
-        """A first pass for --wide: the question ids answered and values rated in the selection."""
-        questions: dict[str, None] = {}
-        ratings: dict[str, None] = {}
-        for encounter in self.store.iter_encounters(self.flt):
-            if skip_private and encounter.private:
-                continue
-            for answer in encounter.answers:
-                questions[answer.question_id] = None
-            ratings.update(dict.fromkeys(encounter.ratings))
-        return list(questions), list(ratings)
-
-    def records(self) -> Iterator[dict[str, Any]]:
+    def records(self, *, text: bool = False) -> Iterator[dict[str, Any] | str]:
+        """The records to write: plain dicts, or anonymised ones; with ``text``, plain records as
+        their JSON text (for a writer that takes text: see ``Exporter``), never parsed."""
         progress = self.on_progress
-        transform = None if self.anonymiser is None else self.anonymiser.transform
+        transform = None if self.anonymiser is None else self.anonymiser.transform_record
+        loads = json.loads
         read = 0
-        for encounter in self.store.iter_encounters(self.flt):
+        for record_text in self.store.iter_record_texts(self.flt):
             read += 1
             if progress is not None and read % PROGRESS_EVERY == 0:
                 progress(read)
-            if transform is None:
-                record = encounter.to_json()
-            else:
-                record = transform(encounter)
+            record: dict[str, Any] | str | None
+            if transform is not None:
+                record = transform(loads(record_text))
                 if record is None:
                     continue
+            else:
+                record = record_text if text else loads(record_text)
             self.written += 1
             yield record
         if progress is not None:

@@ -638,9 +638,10 @@ class Store:
         any free text. ``skip_private``: as if private entries were not selected.
         """
         where, params = _where(flt)
+        # the selection (its limit counts private entries too), then without the private ones
+        selected = f"e.seq IN (SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?)"
         if skip_private:
-            where += " AND NOT e.private"
-        page = f"SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?"
+            selected += " AND NOT e.private"
         args = [*params, -1 if flt.limit is None else max(flt.limit, 0)]
         # Stream order as one sortable text: created_at (fixed width), seq, then position reversed.
         with self._guard():
@@ -648,12 +649,12 @@ class Store:
                 "SELECT a.question_id,"
                 " max(printf('%s%020d%010d', e.created_at, e.seq, 2147483647 - a.position)) AS first"
                 " FROM answers a JOIN encounters e ON e.seq = a.encounter_seq"
-                f" WHERE e.seq IN ({page}) GROUP BY a.question_id ORDER BY first DESC",
+                f" WHERE {selected} GROUP BY a.question_id ORDER BY first DESC",
                 args,
             ).fetchall()
             ratings = self._conn.execute(
                 "SELECT r.value_id, max(printf('%s%020d', e.created_at, e.seq)) AS first"
-                f" FROM ratings r JOIN encounters e ON e.seq = r.encounter_seq WHERE e.seq IN ({page})"
+                f" FROM ratings r JOIN encounters e ON e.seq = r.encounter_seq WHERE {selected}"
                 " GROUP BY r.value_id ORDER BY first DESC, r.value_id",
                 args,
             ).fetchall()
