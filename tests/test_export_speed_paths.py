@@ -1,9 +1,10 @@
 """The fast paths exports take, against the slow ones they replace: same records, same bytes.
 
-``Store.iter_record_texts`` (records as JSON text built by SQLite) against ``json.dumps(e.to_json())``
-over ``iter_encounters``; ``Store.answered_ids`` against the ids a pass over the entries collects;
-``Anonymiser.transform_record`` against ``transform``; the tidy CSV's own quoting against the csv
-module; the faster ``to_iso`` against strftime. All data is synthetic.
+``Store.iter_record_texts`` (records as JSON text built by SQLite) and ``Store.iter_records`` (plain
+dicts from the rows) against ``json.dumps(e.to_json())`` and ``e.to_json()`` over ``iter_encounters``;
+``Store.answered_ids`` against the ids a pass over the entries collects; ``transform_record`` against
+``transform``; the tidy CSV's own quoting against the csv module; the faster ``to_iso`` against
+strftime. All data is synthetic.
 """
 
 from __future__ import annotations
@@ -114,6 +115,10 @@ def slow_texts(store: Store, flt: Filter) -> list[str]:
     return [json.dumps(encounter.to_json(), ensure_ascii=False) for encounter in store.iter_encounters(flt)]
 
 
+def slow_records(store: Store, flt: Filter) -> list[dict[str, Any]]:
+    return [encounter.to_json() for encounter in store.iter_encounters(flt)]
+
+
 # -- Store.iter_record_texts ------------------------------------------------------------------
 
 
@@ -124,6 +129,9 @@ def test_record_texts_are_exactly_what_json_dumps_writes(journal: Path) -> None:
             store.add(encounter)
         texts = list(store.iter_record_texts(Filter()))
         assert texts == slow_texts(store, Filter())
+        records = list(store.iter_records(Filter()))
+        assert records == slow_records(store, Filter())
+        assert [json.dumps(record, ensure_ascii=False) for record in records] == texts  # keys in order too
         by_id = {encounter.id: encounter for encounter in originals}
         for text in texts:
             record = json.loads(text)
@@ -163,6 +171,9 @@ def test_record_texts_select_and_order_as_iter_encounters(journal: Path, flt: Fi
         expected = slow_texts(store, flt)
         for batch in (1, 2, 3, 500):
             assert list(store.iter_record_texts(flt, batch=batch)) == expected
+            assert [
+                json.dumps(r, ensure_ascii=False) for r in store.iter_records(flt, batch=batch)
+            ] == expected
 
 
 def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -> None:
@@ -174,27 +185,34 @@ def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -
     with Store.open(journal, passphrase=lambda: PASSPHRASE) as store:
         assert store.encrypted
         assert list(store.iter_record_texts(Filter(), batch=2)) == plain
+        assert list(store.iter_records(Filter(), batch=3)) == [json.loads(text) for text in plain]
 
 
-def test_record_texts_stop_when_the_journal_is_encrypted_meanwhile(journal: Path) -> None:
+@pytest.mark.parametrize("method", ["iter_record_texts", "iter_records"])
+def test_records_stop_when_the_journal_is_encrypted_meanwhile(journal: Path, method: str) -> None:
     with Store.open(journal) as store:
         for n in range(5):
-            store.add(Encounter(id=Store.new_id(), status="logged", lang="en", label=f"entry {n}"))
-        texts = store.iter_record_texts(Filter(), batch=2)
-        assert json.loads(next(texts))["label"].startswith("entry")
+            answers = [answer("what", f"answer {n}")] if n % 2 else []
+            store.add(
+                Encounter(id=Store.new_id(), status="logged", lang="en", label=f"entry {n}", answers=answers)
+            )
+        records = getattr(store, method)(Filter(), batch=2)
+        first = next(records)
+        assert (json.loads(first) if isinstance(first, str) else first)["label"].startswith("entry")
         with Store.open(journal) as other:
             other.encrypt(PASSPHRASE)
         with pytest.raises(JournalError, match="run it again"):
-            list(texts)  # the next page would hold sealed text: never copied out as if it were the entry's
+            list(records)  # the next page holds sealed text: never copied out as if it were the entry's
 
 
-def test_record_texts_reject_an_empty_page() -> None:
+@pytest.mark.parametrize("method", ["iter_record_texts", "iter_records"])
+def test_records_reject_an_empty_page(method: str) -> None:
     with (
         tempfile.TemporaryDirectory() as folder,
         Store.open(Path(folder) / "j.sqlite3") as store,
         pytest.raises(ValueError, match="batch"),
     ):
-        next(store.iter_record_texts(Filter(), batch=0))
+        next(getattr(store, method)(Filter(), batch=0))
 
 
 # Text as it can be stored: anything but lone surrogates (UTF-8 cannot hold them).
@@ -251,6 +269,7 @@ def test_record_texts_equal_to_json_for_any_content(entries: list[Encounter]) ->
             store.add(encounter)
         texts = list(store.iter_record_texts(Filter(), batch=2))
         assert texts == slow_texts(store, Filter())
+        assert [json.dumps(r, ensure_ascii=False) for r in store.iter_records(Filter(), batch=3)] == texts
         by_id = {encounter.id: encounter.to_json() for encounter in entries}
         for text in texts:
             record = json.loads(text)
@@ -495,7 +514,7 @@ def test_transform_record_is_transform(journal: Path) -> None:
         by_object.plan(store.iter_facts(Filter()))
         by_record.plan(store.iter_facts(Filter()))
         objects = [by_object.transform(encounter) for encounter in store.iter_encounters(Filter())]
-        records = [by_record.transform_record(json.loads(text)) for text in store.iter_record_texts(Filter())]
+        records = [by_record.transform_record(record) for record in store.iter_records(Filter())]
     assert records == objects
     assert any(records)
     assert None in records

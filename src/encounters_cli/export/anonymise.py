@@ -5,8 +5,8 @@ Per export, in two passes over the same selection:
 1. ``Anonymiser.plan(store.iter_facts(flt))`` counts entries by their quasi-identifiers (no free text
    is read) and decides k-anonymity: which entries keep the chosen date precision, which are
    generalised (coarser period, then domain "other") and which are suppressed (``kanon.py``).
-2. ``Anonymiser.transform_record(record)`` for each plain record of the same selection (exports parse
-   ``store.iter_record_texts(flt)``; ``transform(encounter)`` does the same for an Encounter) returns
+2. ``Anonymiser.transform_record(record)`` for each plain record of the same selection (exports read
+   ``store.iter_records(flt)``; ``transform(encounter)`` does the same for an Encounter) returns
    the anonymised record (the shape in docs/research.md), or None for an entry left out (private, or
    suppressed by the plan).
 
@@ -179,8 +179,8 @@ class Anonymiser:
         return self._transform(encounter.to_json(), encounter.created_at.date())
 
     def transform_record(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
-        """``transform`` for the entry's plain record (``Encounter.to_json()``, e.g. parsed from
-        ``Store.iter_record_texts``): exports read entries that way, without building Encounters."""
+        """``transform`` for the entry's plain record (``Encounter.to_json()``, as ``Store.iter_records``
+        gives it): exports read entries that way, without building Encounters."""
         return self._transform(record, from_iso(record["created_at"]).date())
 
     def _transform(self, record: Mapping[str, Any], day: date) -> dict[str, Any] | None:

@@ -5,10 +5,10 @@ it hears back through two callbacks, ``on_progress(n)`` (entries read so far) an
 (an anonymised export's counts, before anything is kept), and gets an ``ExportSummary``.
 
 Records stream from the journal to the writer one page at a time; nothing holds the whole
-selection. They come from the journal as JSON text (``Store.iter_record_texts``, built by SQLite):
-a writer that takes text (jsonl, json) gets it as it is, the others get it parsed into dicts, and
-the anonymiser works on those dicts, so no Encounter objects are built on the way. A file is
-written to a temporary file in the same folder (0600 from the start) and renamed over the target
+selection. No Encounter objects are built on the way: a writer that takes text (jsonl, json) gets
+each record as the JSON text SQLite writes (``Store.iter_record_texts``), the others get plain
+dicts filled straight from the rows (``Store.iter_records``), and the anonymiser works on those. A
+file is written to a temporary file in the same folder (0600 from the start) and renamed over the target
 only when the writer has finished, so an error, Ctrl-C or a "no" at the preview leaves no file and
 no half of one.
 """
@@ -150,9 +150,9 @@ def run_export(
 def preview(store: Store, flt: Filter, settings: AnonymiseSettings) -> AnonymisationReport:
     """A dry pass: the anonymiser over the whole selection, nothing written; its report."""
     anonymiser = _anonymiser(store, flt, settings)
-    transform, loads = anonymiser.transform_record, json.loads
-    for text in store.iter_record_texts(flt):
-        transform(loads(text))
+    transform = anonymiser.transform_record
+    for record in store.iter_records(flt):
+        transform(record)
     return anonymiser.report
 
 
@@ -211,22 +211,23 @@ class _Selection:
 
     def records(self, *, text: bool = False) -> Iterator[dict[str, Any] | str]:
         """The records to write: plain dicts, or anonymised ones; with ``text``, plain records as
-        their JSON text (for a writer that takes text: see ``Exporter``), never parsed."""
+        their JSON text (for a writer that takes text: see ``Exporter``)."""
         progress = self.on_progress
         transform = None if self.anonymiser is None else self.anonymiser.transform_record
-        loads = json.loads
+        plain: Iterator[dict[str, Any] | str]
+        if text and transform is None:
+            plain = self.store.iter_record_texts(self.flt)
+        else:
+            plain = self.store.iter_records(self.flt)
         read = 0
-        for record_text in self.store.iter_record_texts(self.flt):
+        for record in plain:
             read += 1
             if progress is not None and read % PROGRESS_EVERY == 0:
                 progress(read)
-            record: dict[str, Any] | str | None
             if transform is not None:
-                record = transform(loads(record_text))
+                record = transform(record)  # type: ignore[arg-type]
                 if record is None:
                     continue
-            else:
-                record = record_text if text else loads(record_text)
             self.written += 1
             yield record
         if progress is not None:

@@ -587,22 +587,121 @@ class Store:
                 remaining -= len(rows)
             after = (rows[-1][3], rows[-1][0])
 
+    def iter_records(self, flt: Filter, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """``iter_encounters``'s selection in its order as plain records: each exactly ``e.to_json()``.
+
+        For exports that read every entry's fields (csv, md, qdpx, anonymised): the dicts are filled
+        straight from the rows, with no Encounter or Answer objects and no datetimes (timestamps are
+        stored as ``to_iso`` text already). A page costs the same few queries as in ``_load``.
+        """
+        encrypted = self._envelope is not None
+        unseal, loads = self._unseal, json.loads
+        for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}"):
+            with self._guard():
+                by_seq: dict[int, dict[str, Any]] = {}
+                for (
+                    _,
+                    _,
+                    seq,
+                    id_,
+                    status,
+                    created,
+                    updated,
+                    domain,
+                    lang,
+                    label,
+                    private,
+                    shop,
+                    step,
+                ) in rows:
+                    if label is not None and (encrypted or label.startswith(SEALED_PREFIX)):
+                        label = unseal(label)  # in a plain journal: raises if it was encrypted meanwhile
+                    by_seq[seq] = {
+                        "id": id_,
+                        "status": status,
+                        "created_at": created,
+                        "updated_at": updated,
+                        "domain": domain,
+                        "practices": [],
+                        "values": [],
+                        "ratings": {},
+                        "label": label,
+                        "private": bool(private),
+                        "lang": lang,
+                        "workshop": shop,
+                        "workshop_step": step,
+                        "answers": [],
+                    }
+                seqs = builtins.list(by_seq)
+                self._fill_tags(
+                    {seq: _RecordTags(record) for seq, record in by_seq.items()}, _seq_spans(seqs)
+                )
+                for condition, args in _seq_spans(seqs, dense=1):
+                    for (
+                        seq,
+                        question_id,
+                        phase,
+                        question,
+                        kind,
+                        answer,
+                        version,
+                        answered_at,
+                        role,
+                    ) in self._conn.execute(
+                        "SELECT encounter_seq, question_id, phase, question, question_type, answer,"
+                        f" catalogue_version, answered_at, role FROM answers WHERE {condition}"
+                        " ORDER BY encounter_seq, position",
+                        args,
+                    ):
+                        record = by_seq.get(seq)
+                        if record is None:  # in a range scan's span but not on this page
+                            continue
+                        if encrypted or answer.startswith(SEALED_PREFIX):
+                            answer = unseal(answer)
+                        record["answers"].append(
+                            {
+                                "question_id": question_id,
+                                "phase": phase,
+                                "question": question,
+                                "question_type": kind,
+                                "answer": loads(answer),
+                                "role": role,
+                                "catalogue_version": version,
+                                "answered_at": answered_at,
+                            }
+                        )
+            yield from by_seq.values()  # a dict keeps the page's order
+
     def iter_record_texts(self, flt: Filter, batch: int = 500) -> Iterator[str]:
         """``iter_encounters``'s selection in its order, as ``json.dumps(e.to_json(), ensure_ascii=False)``.
 
-        For exports, which mostly built Encounter objects only to turn them back into text: SQLite
-        writes each record itself (``_RECORD_TEXT``), one query per page of ``batch``, the children by
-        correlated subqueries. An encrypted journal's labels and answers are sealed, so it goes the
-        long way, through ``iter_encounters``, as does an SQLite without JSON functions. Pages are
-        chained by keyset as in ``iter_encounters``; each page's query also reads whether the journal
-        has been encrypted meanwhile (in the same snapshot), and stops if so rather than copy sealed text.
+        For exports that write records as JSON (jsonl, json): SQLite writes each record itself
+        (``_RECORD_TEXT``), one query per page, the children by correlated subqueries, and Python only
+        passes the text on. An encrypted journal's labels and answers are sealed, so it goes through
+        ``iter_records``, as does an SQLite without JSON functions. Each page's query also reads
+        whether the journal has been encrypted meanwhile (in the same snapshot), and stops if so
+        rather than copy sealed text.
         """
+        if self._envelope is not None or not self._has_json_functions():
+            for record in self.iter_records(flt, batch):
+                yield json.dumps(record, ensure_ascii=False)
+            return
+        select = f"e.seq, e.created_at, {_RECORD_TEXT}, (SELECT count(*) FROM meta WHERE key = ?)"
+        for rows in self._pages(flt, batch, select, (ENCRYPTION_META_KEY,)):
+            if rows[0][3]:
+                raise JournalError(_CHANGED_MEANWHILE)
+            for row in rows:
+                yield row[2]
+
+    def _pages(
+        self, flt: Filter, batch: int, select: str, leading: Sequence[Any] = ()
+    ) -> Iterator[builtins.list[Any]]:
+        """The rows of ``SELECT {select} FROM encounters e`` for ``flt``, newest first, a page of ``batch``
+        at a time (never an empty one), chained by keyset as in ``iter_encounters``, with no read
+        transaction across pages. ``select`` starts with ``e.seq, e.created_at``; ``leading`` are
+        parameters it takes."""
         if batch < 1:
             raise ValueError("batch must be at least 1")
-        if self._envelope is not None or not self._has_json_functions():
-            for encounter in self.iter_encounters(flt, batch):
-                yield json.dumps(encounter.to_json(), ensure_ascii=False)
-            return
         where, params = _where(flt)
         remaining = flt.limit
         after: tuple[str, int] | None = None
@@ -614,14 +713,11 @@ class Store:
                 args += [after[0], after[0], after[1]]
             with self._guard():
                 rows = self._conn.execute(
-                    f"SELECT e.seq, e.created_at, {_RECORD_TEXT}, (SELECT count(*) FROM meta WHERE key = ?)"
-                    f" FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
-                    [ENCRYPTION_META_KEY, *args, size],
+                    f"SELECT {select} FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
+                    [*leading, *args, size],
                 ).fetchall()
-            if rows and rows[0][3]:
-                raise JournalError(_CHANGED_MEANWHILE)
-            for row in rows:
-                yield row[2]
+            if rows:
+                yield rows
             if len(rows) < size:
                 return
             if remaining is not None:
@@ -1252,6 +1348,17 @@ class _Tagged(Protocol):
     practices: list[str]
     values: list[str]
     ratings: dict[str, int]
+
+
+class _RecordTags:
+    """A plain record's tags as ``Store._fill_tags`` fills them: the record's own list and dict."""
+
+    __slots__ = ("practices", "ratings", "values")
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.practices: list[str] = record["practices"]
+        self.values: list[str] = record["values"]
+        self.ratings: dict[str, int] = record["ratings"]
 
 
 def _seq_spans(seqs: Sequence[int], dense: int = _DENSE) -> list[tuple[str, list[int]]]:
