@@ -129,6 +129,7 @@ def test_record_texts_are_exactly_what_json_dumps_writes(journal: Path) -> None:
             store.add(encounter)
         texts = list(store.iter_record_texts(Filter()))
         assert texts == slow_texts(store, Filter())
+        assert list(store.iter_record_bytes(Filter(), batch=3)) == [text.encode() for text in texts]
         records = list(store.iter_records(Filter()))
         assert records == slow_records(store, Filter())
         assert [json.dumps(record, ensure_ascii=False) for record in records] == texts  # keys in order too
@@ -185,10 +186,11 @@ def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -
     with Store.open(journal, passphrase=lambda: PASSPHRASE) as store:
         assert store.encrypted
         assert list(store.iter_record_texts(Filter(), batch=2)) == plain
+        assert list(store.iter_record_bytes(Filter(), batch=2)) == [text.encode() for text in plain]
         assert list(store.iter_records(Filter(), batch=3)) == [json.loads(text) for text in plain]
 
 
-@pytest.mark.parametrize("method", ["iter_record_texts", "iter_records"])
+@pytest.mark.parametrize("method", ["iter_record_texts", "iter_record_bytes", "iter_records"])
 def test_records_stop_when_the_journal_is_encrypted_meanwhile(journal: Path, method: str) -> None:
     with Store.open(journal) as store:
         for n in range(5):
@@ -198,14 +200,14 @@ def test_records_stop_when_the_journal_is_encrypted_meanwhile(journal: Path, met
             )
         records = getattr(store, method)(Filter(), batch=2)
         first = next(records)
-        assert (json.loads(first) if isinstance(first, str) else first)["label"].startswith("entry")
+        assert (json.loads(first) if isinstance(first, (str, bytes)) else first)["label"].startswith("entry")
         with Store.open(journal) as other:
             other.encrypt(PASSPHRASE)
         with pytest.raises(JournalError, match="run it again"):
             list(records)  # the next page holds sealed text: never copied out as if it were the entry's
 
 
-@pytest.mark.parametrize("method", ["iter_record_texts", "iter_records"])
+@pytest.mark.parametrize("method", ["iter_record_texts", "iter_record_bytes", "iter_records"])
 def test_records_reject_an_empty_page(method: str) -> None:
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -419,8 +421,11 @@ def test_json_writers_take_dicts_and_texts_alike(catalogue: Catalogue) -> None:
     for fmt in ("jsonl", "json"):
         as_dicts, mixed = io.BytesIO(), io.BytesIO()
         exporter(fmt).write(records, as_dicts, job)
-        texts = [
-            json.dumps(record, ensure_ascii=False) if n % 2 else record for n, record in enumerate(records)
+        texts = [  # dicts, str and UTF-8 bytes in turn
+            [record, json.dumps(record, ensure_ascii=False), json.dumps(record, ensure_ascii=False).encode()][
+                n % 3
+            ]
+            for n, record in enumerate(records)
         ]
         exporter(fmt).write(texts, mixed, job)  # type: ignore[arg-type]
         assert mixed.getvalue() == as_dicts.getvalue()

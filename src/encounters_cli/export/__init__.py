@@ -47,9 +47,9 @@ class Exporter(Protocol):
     """One format. Records are ``Encounter.to_json()`` dicts, or anonymised records (SHARED.md).
 
     A format that writes records as JSON may also say ``takes_text = True``: it is then also given
-    a record as its JSON text (a ``str``, what ``json.dumps(record, ensure_ascii=False)`` writes),
-    and ``export/run.py`` hands it a journal's plain records that way, straight from
-    ``Store.iter_record_texts``, without parsing them. Without it (the default), records are dicts.
+    a record as its JSON text (what ``json.dumps(record, ensure_ascii=False)`` writes, as a ``str``
+    or UTF-8 ``bytes``), and ``export/run.py`` hands it a journal's plain records that way, straight
+    from ``Store.iter_record_bytes``, never parsed. Without it (the default), records are dicts.
     """
 
     name: str  # "csv"

@@ -26,22 +26,25 @@ class JsonExporter:
     name = "json"
     suffix = ".json"
     text = True
-    takes_text = True  # a record given as its JSON text is written as it is
+    takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
 
-    def write(self, records: Iterable[dict[str, Any] | str], out: BinaryIO, job: ExportJob) -> int:
+    def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
         head = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
         out.write((_ENCODE(head)[:-1] + ',\n"encounters": [').encode("utf-8"))
         count = 0
-        chunk: list[str] = []
+        chunk: list[bytes] = []
         for record in records:
-            text = record if isinstance(record, str) else _ENCODE(record)
-            chunk.append(("\n" if count == 0 else ",\n") + text)
+            chunk.append(b"\n" if count == 0 else b",\n")
+            if isinstance(record, bytes):
+                chunk.append(record)
+            else:
+                chunk.append((record if isinstance(record, str) else _ENCODE(record)).encode("utf-8"))
             count += 1
-            if len(chunk) >= _FLUSH_EVERY:
-                out.write("".join(chunk).encode("utf-8"))
+            if len(chunk) >= 2 * _FLUSH_EVERY:
+                out.write(b"".join(chunk))
                 chunk.clear()
-        chunk.append("\n],\n" if count else "],\n")
-        out.write("".join(chunk).encode("utf-8"))
+        chunk.append(b"\n],\n" if count else b"],\n")
+        out.write(b"".join(chunk))
         about = json.dumps(job.describe(), ensure_ascii=False, indent=2)
         out.write(f'"about": {about}\n}}\n'.encode())
         return count

@@ -22,13 +22,13 @@ class JsonlExporter:
     suffix = ".jsonl"
     text = True
     sidecar = True  # the about goes to <out>.about.json
-    takes_text = True  # a record given as its JSON text is written as it is
+    takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
 
-    def write(self, records: Iterable[dict[str, Any] | str], out: BinaryIO, job: ExportJob) -> int:
+    def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
         count = 0
-        chunk: list[str] = []
+        chunk: list[bytes] = []
         for record in records:
-            chunk.append(record if isinstance(record, str) else _ENCODE(record))
+            chunk.append(_utf8(record))
             count += 1
             if len(chunk) >= _FLUSH_EVERY:
                 out.write(_lines(chunk))
@@ -38,16 +38,27 @@ class JsonlExporter:
         return count
 
 
-def _lines(chunk: list[str]) -> bytes:
+def _utf8(record: dict[str, Any] | str | bytes) -> bytes:
+    """A record as UTF-8 JSON text: as it is when it is that already."""
+    if isinstance(record, bytes):
+        return record
+    return (record if isinstance(record, str) else _ENCODE(record)).encode("utf-8")
+
+
+def _lines(chunk: list[bytes]) -> bytes:
     """Records as lines. JSON escapes every control character, so a record holds no line feed; NEL, LS
-    and PS are escaped too, because some line readers (Python's ``str.splitlines``) break at them."""
-    text = "\n".join(chunk) + "\n"
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        text = text.translate(_ESCAPE_BREAKS)
-    return text.encode("utf-8")
+    and PS are escaped too, because some line readers (Python's ``str.splitlines``) break at them.
+    (In UTF-8 their byte sequences stand for nothing else, and in JSON they can only be in a string.)"""
+    data = b"\n".join(chunk) + b"\n"
+    for raw, escaped in _ESCAPE_BREAKS:
+        if raw in data:
+            data = data.replace(raw, escaped)
+    return data
 
 
-_ESCAPE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_ESCAPE_BREAKS = tuple(
+    (char.encode("utf-8"), f"\\u{ord(char):04x}".encode()) for char in ("\x85", "\u2028", "\u2029")
+)
 
 
 EXPORTER = JsonlExporter()

@@ -6,7 +6,7 @@ it hears back through two callbacks, ``on_progress(n)`` (entries read so far) an
 
 Records stream from the journal to the writer one page at a time; nothing holds the whole
 selection. No Encounter objects are built on the way: a writer that takes text (jsonl, json) gets
-each record as the JSON text SQLite writes (``Store.iter_record_texts``), the others get plain
+each record as the JSON text SQLite writes (``Store.iter_record_bytes``), the others get plain
 dicts filled straight from the rows (``Store.iter_records``), and the anonymiser works on those. A
 file is written to a temporary file in the same folder (0600 from the start) and renamed over the target
 only when the writer has finished, so an error, Ctrl-C or a "no" at the preview leaves no file and
@@ -209,14 +209,14 @@ class _Selection:
             rating_ids=rating_ids,
         )
 
-    def records(self, *, text: bool = False) -> Iterator[dict[str, Any] | str]:
+    def records(self, *, text: bool = False) -> Iterator[dict[str, Any] | bytes]:
         """The records to write: plain dicts, or anonymised ones; with ``text``, plain records as
-        their JSON text (for a writer that takes text: see ``Exporter``)."""
+        their JSON text in UTF-8 (for a writer that takes text: see ``Exporter``)."""
         progress = self.on_progress
         transform = None if self.anonymiser is None else self.anonymiser.transform_record
-        plain: Iterator[dict[str, Any] | str]
+        plain: Iterator[dict[str, Any] | bytes]
         if text and transform is None:
-            plain = self.store.iter_record_texts(self.flt)
+            plain = self.store.iter_record_bytes(self.flt)
         else:
             plain = self.store.iter_records(self.flt)
         read = 0

@@ -682,11 +682,21 @@ class Store:
         whether the journal has been encrypted meanwhile (in the same snapshot), and stops if so
         rather than copy sealed text.
         """
+        return self._record_texts(flt, batch, encoded=False)  # type: ignore[return-value]
+
+    def iter_record_bytes(self, flt: Filter, batch: int = 500) -> Iterator[bytes]:
+        """``iter_record_texts`` UTF-8 encoded, as SQLite holds the text: a file gets it without its
+        being decoded into Python strings and encoded again (a fifth of a jsonl export's time)."""
+        return self._record_texts(flt, batch, encoded=True)  # type: ignore[return-value]
+
+    def _record_texts(self, flt: Filter, batch: int, *, encoded: bool) -> Iterator[str | bytes]:
         if self._envelope is not None or not self._has_json_functions():
             for record in self.iter_records(flt, batch):
-                yield json.dumps(record, ensure_ascii=False)
+                text = json.dumps(record, ensure_ascii=False)
+                yield text.encode("utf-8") if encoded else text
             return
-        select = f"e.seq, e.created_at, {_RECORD_TEXT}, (SELECT count(*) FROM meta WHERE key = ?)"
+        record = f"CAST({_RECORD_TEXT} AS BLOB)" if encoded else _RECORD_TEXT
+        select = f"e.seq, e.created_at, {record}, (SELECT count(*) FROM meta WHERE key = ?)"
         for rows in self._pages(flt, batch, select, (ENCRYPTION_META_KEY,)):
             if rows[0][3]:
                 raise JournalError(_CHANGED_MEANWHILE)
