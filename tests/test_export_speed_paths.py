@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -188,6 +189,32 @@ def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -
         assert list(store.iter_record_texts(Filter(), batch=2)) == plain
         assert list(store.iter_record_bytes(Filter(), batch=2)) == [text.encode() for text in plain]
         assert list(store.iter_records(Filter(), batch=3)) == [json.loads(text) for text in plain]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ['"plain"', '"esc\\"aped\\n"', "3", "-0", "1.5e300", "NaN", "null", "true", "[]", '["a", 1]', " 7", "8 "],
+)
+def test_records_read_any_answer_text_as_json_loads_does(journal: Path, stored: str) -> None:
+    with Store.open(journal) as store:
+        store.add(Encounter(id=Store.new_id(), status="logged", lang="en", answers=[answer("what", "x")]))
+        connection = sqlite3.connect(str(journal), isolation_level=None)
+        connection.execute("UPDATE answers SET answer = ?", (stored,))
+        connection.close()
+        (record,) = store.iter_records(Filter())
+        assert json.dumps(record["answers"][0]["answer"]) == json.dumps(json.loads(stored))
+        assert record == slow_records(store, Filter())[0]
+
+
+@pytest.mark.parametrize("stored", ['"open', "[1] 2", "", "{", "'single'"])
+def test_records_refuse_a_damaged_answer_as_json_loads_does(journal: Path, stored: str) -> None:
+    with Store.open(journal) as store:
+        store.add(Encounter(id=Store.new_id(), status="logged", lang="en", answers=[answer("what", "x")]))
+        connection = sqlite3.connect(str(journal), isolation_level=None)
+        connection.execute("UPDATE answers SET answer = ?", (stored,))
+        connection.close()
+        with pytest.raises(json.JSONDecodeError):
+            list(store.iter_records(Filter()))
 
 
 @pytest.mark.parametrize("method", ["iter_record_texts", "iter_record_bytes", "iter_records"])

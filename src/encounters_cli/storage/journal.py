@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import heapq
 import json
+import json.scanner
 import os
 import secrets
 import sqlite3
@@ -124,6 +125,7 @@ _RECORD_TEXT = (
     f" (SELECT group_concat(answer, ', ') FROM (SELECT {_ANSWER_TEXT} AS answer FROM answers a"
     "  WHERE a.encounter_seq = e.seq ORDER BY a.position)))"
 )
+_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())  # (value, end) of the JSON value at an index
 
 
 class Store:
@@ -595,7 +597,7 @@ class Store:
         stored as ``to_iso`` text already). A page costs the same few queries as in ``_load``.
         """
         encrypted = self._envelope is not None
-        unseal, loads = self._unseal, json.loads
+        unseal, loads, scan = self._unseal, json.loads, _SCAN_JSON
         for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}"):
             with self._guard():
                 by_seq: dict[int, dict[str, Any]] = {}
@@ -658,13 +660,19 @@ class Store:
                             continue
                         if encrypted or answer.startswith(SEALED_PREFIX):
                             answer = unseal(answer)
+                        try:  # json.loads without its Python layers: a sixth of the time for a short text
+                            value, end = scan(answer, 0)
+                        except StopIteration:
+                            end = -1
+                        if end != len(answer):  # not one JSON value alone: json.loads says what it is
+                            value = loads(answer)
                         record["answers"].append(
                             {
                                 "question_id": question_id,
                                 "phase": phase,
                                 "question": question,
                                 "question_type": kind,
-                                "answer": loads(answer),
+                                "answer": value,
                                 "role": role,
                                 "catalogue_version": version,
                                 "answered_at": answered_at,
