@@ -21,7 +21,7 @@ def paths(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Where the journal, the config, the backups and the practice folders are."""
+    """Where the journal, the config, the backups, the cache and the practice folders are."""
     from encounters_cli.catalogue.loader import shipped_dirs
     from encounters_cli.storage import paths as storage_paths
 
@@ -31,6 +31,7 @@ def paths(
         "journal": str(shared.journal_path()),
         "config": str(storage_paths.config_path()),
         "backups": str(storage_paths.backups_dir()),
+        "cache": str(storage_paths.cache_dir()),
         "shipped_catalogue": [str(path) for path in shipped_dirs()],
         "extra_catalogue": [str(path) for path in shared.extra_catalogue_dirs()],
     }
