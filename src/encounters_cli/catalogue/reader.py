@@ -24,7 +24,7 @@ import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -529,10 +529,17 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _annotation_at(parts: Sequence[str | int]) -> Any:
-    """The declared type at a (cleaned) error path, for naming allowed fields and values."""
-    annotation: Any = CatalogueFile
+def annotation_at(root: Any, parts: Sequence[str | int], tags: Mapping[str, Any] | None = None) -> Any:
+    """The declared type at an error path below the model ``root``, for naming allowed fields and values.
+
+    ``tags``: union tags that pydantic puts into raw error locations, each naming the model it selects
+    (the workshop loader's steps); a tag in ``parts`` switches to that model.
+    """
+    annotation: Any = root
     for part in parts:
+        if tags and isinstance(part, str) and part in tags:
+            annotation = tags[part]
+            continue
         annotation = _unwrap(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if not isinstance(part, str) or part not in annotation.model_fields:
@@ -547,8 +554,11 @@ def _annotation_at(parts: Sequence[str | int]) -> Any:
     return _unwrap(annotation)
 
 
-def _model_fields_at(parts: Sequence[str | int]) -> list[str]:
-    annotation = _annotation_at(parts)
+def model_fields_at(
+    root: Any, parts: Sequence[str | int], tags: Mapping[str, Any] | None = None
+) -> list[str]:
+    """The fields of the model at ``parts`` below ``root`` (see ``annotation_at``), or none."""
+    annotation = annotation_at(root, parts, tags)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return list(annotation.model_fields)
     return []
@@ -568,13 +578,13 @@ def _humanize(error: Any, parts: list[str | int], node: yaml.Node | None) -> str
             return f"missing {'English' if name == 'en' else 'Finnish'} translation"
         return f"missing required field {name!r}"
     if kind == "extra_forbidden":
-        allowed = _model_fields_at(parts[:-1])
+        allowed = model_fields_at(CatalogueFile, parts[:-1])
         close = difflib.get_close_matches(str(name), allowed, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         what = "top-level key" if len(parts) == 1 else "field"
         return f"unknown {what} {name!r} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "literal_error":
-        allowed_values = typing.get_args(_annotation_at(parts))
+        allowed_values = typing.get_args(annotation_at(CatalogueFile, parts))
         expected = ", ".join(map(str, allowed_values)) if allowed_values else ctx.get("expected", "")
         return f"unknown {name} {value!r} (expected one of: {expected})"
     if kind == "string_type":
@@ -590,9 +600,9 @@ def _humanize(error: Any, parts: list[str | int], node: yaml.Node | None) -> str
     if kind == "list_type":
         return f"expected a list, got {got}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        if _annotation_at(parts) is Localized:
+        if annotation_at(CatalogueFile, parts) is Localized:
             return f"expected a mapping with 'en' and 'fi' translations, got {got}"
-        fields = _model_fields_at(parts)
+        fields = model_fields_at(CatalogueFile, parts)
         return f"expected a mapping{' with ' + ', '.join(fields) if fields else ''}, got {got}"
     if kind == "too_short":
         minimum = ctx.get("min_length")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from encounters_cli import safe_yaml
 from encounters_cli.catalogue.loader import shipped_dirs
@@ -44,8 +44,9 @@ from encounters_cli.catalogue.reader import (
     _position,
     _Reader,
     _Source,
-    _unwrap,
     _yaml_error,
+    annotation_at,
+    model_fields_at,
 )
 from encounters_cli.errors import EncountersError
 from encounters_cli.workshop.models import STEP_KINDS, TAGS, Workshop, validate_workshop
@@ -403,34 +404,6 @@ class _Check:
 # --- wording -----------------------------------------------------------------------------------------
 
 
-def _annotation_at(loc: Sequence[str | int]) -> Any:
-    """The declared type at a raw error location (union tags say which step or item model it is)."""
-    annotation: Any = Workshop
-    for element in loc:
-        if isinstance(element, str) and element in TAGS:
-            annotation = TAGS[element]
-            continue
-        annotation = _unwrap(annotation)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            if not isinstance(element, str) or element not in annotation.model_fields:
-                return None
-            annotation = annotation.model_fields[element].annotation
-        elif typing.get_origin(annotation) is list:
-            annotation = typing.get_args(annotation)[0]
-        elif typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-        else:
-            return None
-    return _unwrap(annotation)
-
-
-def _fields_at(loc: Sequence[str | int]) -> list[str]:
-    annotation = _annotation_at(loc)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return list(annotation.model_fields)
-    return []
-
-
 def _wording(error: Any, loc: Sequence[str | int], parts: list[str | int], node: Any) -> str:
     """One pydantic error in a script author's words; the catalogue's wording where it fits."""
     kind = error["type"]
@@ -440,17 +413,17 @@ def _wording(error: Any, loc: Sequence[str | int], parts: list[str | int], node:
         return _no_kind(value, node)
     if kind == "extra_forbidden":
         raw_parent = list(loc[:-1])
-        allowed = [item for item in _fields_at(raw_parent) if item != "kind"]
+        allowed = [item for item in model_fields_at(Workshop, raw_parent, TAGS) if item != "kind"]
         close = difflib.get_close_matches(str(name), allowed, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         what = "top-level key" if len(parts) == 1 else "field"
         return f"unknown {what} {name!r} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "literal_error":
-        allowed_values = typing.get_args(_annotation_at(loc))
+        allowed_values = typing.get_args(annotation_at(Workshop, loc, TAGS))
         expected = ", ".join(map(str, allowed_values)) if allowed_values else error["ctx"].get("expected", "")
         return f"unknown {name} {value!r} (expected one of: {expected})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        fields = _fields_at(loc)
+        fields = model_fields_at(Workshop, loc, TAGS)
         with_fields = f" with {', '.join(fields)}" if fields else ""
         return f"expected a mapping{with_fields}, got {_describe(value, node)}"
     if kind in ("float_type", "float_parsing"):
