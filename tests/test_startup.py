@@ -73,7 +73,9 @@ def heavy(modules: set[str]) -> list[str]:
 
 
 def test_version_loads_nothing_heavy() -> None:
-    assert heavy(loaded("--version")) == []
+    modules = loaded("--version")
+    assert heavy(modules) == []
+    assert [name for name in modules if name.endswith("_commands")] == []  # nor any command's module
 
 
 def test_help_loads_rich_for_typer_and_nothing_else_heavy() -> None:

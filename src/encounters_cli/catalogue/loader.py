@@ -13,8 +13,8 @@ warm cache neither imports PyYAML nor validates anything.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 SHIPPED_FOLDERS = ("practices", "prompts")
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def files(package: str) -> Path:
+    """The folder of an installed package, as ``importlib.resources.files`` gives it for one on disk.
+
+    Not importlib.resources itself: it brings zipfile and tempfile, milliseconds at every start, and
+    the catalogue is read from real folders anyway (``Path(str(...))`` below).
+    """
+    return Path(importlib.import_module(package).__file__ or "").parent
 
 
 def shipped_dirs() -> list[Path]:

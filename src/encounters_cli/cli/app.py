@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -153,12 +154,45 @@ class EncountersTyper(typer.Typer):
     unknown name (Click then suggests the nearest) or anything unusual, all of them are built.
     """
 
+    registrar: Callable[[], None] | None = None  # imports the command modules and registers them
+    _registered = False
+
+    # The command modules are imported on first need, so that a bare --version imports none of them.
+    @property
+    def registered_commands(self) -> list[CommandInfo]:  # type: ignore[override]
+        self._register_all()
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list[CommandInfo]) -> None:
+        self._commands = value
+
+    @property
+    def registered_groups(self) -> list[TyperInfo]:  # type: ignore[override]
+        self._register_all()
+        return self._groups
+
+    @registered_groups.setter
+    def registered_groups(self, value: list[TyperInfo]) -> None:
+        self._groups = value
+
+    def _register_all(self) -> None:
+        if not self._registered and self.registrar is not None:
+            self._registered = True  # first: registering reads these lists too
+            self.registrar()
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         argv = kwargs.get("args", args[0] if args else None)
         wanted = _wanted_commands(list(sys.argv[1:] if argv is None else argv))
         completing = any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
         if wanted is None or completing:
             return super().__call__(*args, **kwargs)
+        if not wanted and not self._registered:  # a bare --version: built without any command
+            self._registered = True
+            try:
+                return super().__call__(*args, **kwargs)
+            finally:
+                self._registered = False
         if wanted == LISTING:
             commands = [_listed(info) for info in self.registered_commands]
             groups = [_listed_group(info) for info in self.registered_groups]
@@ -257,4 +291,4 @@ def _register() -> None:
         module.register(app)
 
 
-_register()
+app.registrar = _register  # called when the commands are first needed (EncountersTyper)
