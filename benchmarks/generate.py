@@ -32,7 +32,10 @@ from json.encoder import encode_basestring
 from pathlib import Path
 
 WORKSHOPS = ("ws-dialogue-basics", "ws-fair-decisions")
-SEARCH_WORD = {"en": "interpreter", "fi": "tulkki"}  # mid-frequency words run.py searches for
+VERSION = 2  # of what is generated: run.py makes journals again when this changes
+# run.py searches for two words: one in about a fifth of the entries, one in about 1 % of them
+COMMON_WORD = "interpreter"
+RARER_WORD = "apprenticeship"
 JRNL_TIMEFORMAT = "%Y-%m-%d %H:%M"
 
 # --- synthetic prose ----------------------------------------------------------------------------
@@ -321,6 +324,98 @@ LABELS = {
 }
 
 
+# What an encounter was about, in particular: half of the entries name one, the first few of these
+# often and the last ones rarely (weights 1/rank), so searches meet words of every frequency.
+DETAILS = {
+    "en": [
+        "the rent guarantee",
+        "a dental referral",
+        "the library card",
+        "the after-school club",
+        "an apprenticeship",
+        "the bus pass",
+        "a parking permit",
+        "the disability allowance",
+        "school transport",
+        "speech therapy",
+        "a home care voucher",
+        "debt counselling",
+        "a sick leave certificate",
+        "the residence permit",
+        "a language test",
+        "the daycare fee",
+        "a summer job",
+        "the youth workshop",
+        "a meal subsidy",
+        "a hearing aid",
+        "a wheelchair repair",
+        "foster care",
+        "the child allowance",
+        "a tax card",
+        "the study grant",
+        "a guardianship",
+        "reading glasses",
+        "an eviction notice",
+        "a noise complaint",
+        "waste collection",
+        "snow clearing",
+        "a sports voucher",
+        "the music school",
+        "swimming lessons",
+        "a vaccination record",
+        "a birth certificate",
+        "a pension estimate",
+        "the unemployment fund",
+        "a tenancy dispute",
+        "a lost passport",
+    ],
+    "fi": [
+        "vuokratakuu",
+        "hammaslääkärin lähete",
+        "kirjastokortti",
+        "iltapäiväkerho",
+        "oppisopimus",
+        "bussikortti",
+        "pysäköintilupa",
+        "vammaistuki",
+        "koulukuljetus",
+        "puheterapia",
+        "kotihoidon palveluseteli",
+        "velkaneuvonta",
+        "sairauslomatodistus",
+        "oleskelulupa",
+        "kielikoe",
+        "päivähoitomaksu",
+        "kesätyö",
+        "nuorten työpaja",
+        "ateriatuki",
+        "kuulokoje",
+        "pyörätuolin korjaus",
+        "sijaishuolto",
+        "lapsilisä",
+        "verokortti",
+        "opintotuki",
+        "edunvalvonta",
+        "lukulasit",
+        "häätöilmoitus",
+        "meluvalitus",
+        "jätehuolto",
+        "lumenauraus",
+        "liikuntaseteli",
+        "musiikkiopisto",
+        "uimakoulu",
+        "rokotustodistus",
+        "syntymätodistus",
+        "eläkearvio",
+        "työttömyyskassa",
+        "vuokrariita",
+        "kadonnut passi",
+    ],
+}
+DETAIL_SENTENCE = {"en": "It was mostly about {detail}.", "fi": "Asia koski lähinnä tätä: {detail}."}
+DETAIL_WEIGHTS = [1 / rank for rank in range(1, len(DETAILS["en"]) + 1)]
+
+
 class Prose:
     """Sentences made once from templates and word lists, then combined per answer: varied and cheap."""
 
@@ -439,6 +534,8 @@ def generate(entries: int, home: Path, jrnl: Path | None, seed: int = 7) -> dict
                 for question in flow_questions(catalogue, set_id, None if pid == "-" else pid, phase)
             ]
 
+    detail: list[str | None] = [None]  # this entry's particular, put before its first main answer
+
     def answer_for(question, options: list[str], lang: str, values: list[str], label: str | None):
         kind, role = question.type, question.role
         if role == "label":
@@ -447,7 +544,10 @@ def generate(entries: int, home: Path, jrnl: Path | None, seed: int = 7) -> dict
             return values
         if kind == "long_text":
             if question.required:
-                return prose.text(lang, rng.randint(55, 105))
+                text = prose.text(lang, rng.randint(55, 105))
+                if detail[0] is not None:
+                    text, detail[0] = detail[0] + " " + text, None
+                return text
             return prose.text(lang, rng.randint(20, 60)) if rng.random() < 0.4 else None
         if kind == "text":
             return prose.text(lang, rng.randint(8, 18)) if question.required or rng.random() < 0.7 else None
@@ -487,6 +587,10 @@ def generate(entries: int, home: Path, jrnl: Path | None, seed: int = 7) -> dict
         if status == "logged" and rng.random() < 0.3:
             values = []
         label = rng.choice(LABELS[lang]) if rng.random() < 0.6 else None
+        detail[0] = None
+        if rng.random() < 0.5:
+            chosen = rng.choices(DETAILS[lang], weights=DETAIL_WEIGHTS)[0]
+            detail[0] = DETAIL_SENTENCE[lang].format(detail=chosen)
         workshop = rng.choice(WORKSHOPS) if rng.random() < 0.05 else None
         created_text = iso(created)
         updated_text = (
@@ -563,7 +667,9 @@ def generate(entries: int, home: Path, jrnl: Path | None, seed: int = 7) -> dict
     about = {
         "entries": entries,
         "seed": seed,
-        "search_word": SEARCH_WORD["en"],
+        "version": VERSION,
+        "search_word": RARER_WORD,
+        "common_word": COMMON_WORD,
         "show_id": middle[0] if middle else None,
         "tag_value": "trust",
     }
