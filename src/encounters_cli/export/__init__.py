@@ -61,6 +61,28 @@ class Exporter(Protocol):
         ...
 
 
+def record_bytes(record: dict[str, Any] | str | bytes) -> bytes:
+    """A record as UTF-8 JSON text for a format that takes text: as it is when it is text already.
+
+    A dict (an anonymised record, or a plain one from an encrypted journal) goes through orjson,
+    three times faster than the json module here; its output is compact (no spaces after ',' and
+    ':'), which every JSON reader takes alike. The rare value orjson refuses (an integer beyond 64
+    bits) goes through the json module instead.
+    """
+    if isinstance(record, bytes):
+        return record
+    if isinstance(record, str):
+        return record.encode("utf-8")
+    import orjson
+
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        import json
+
+        return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
 def takes_text(chosen: Exporter) -> bool:
     """Whether ``chosen`` also takes records as JSON text (see ``Exporter``)."""
     return bool(getattr(chosen, "takes_text", False))

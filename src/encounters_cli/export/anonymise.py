@@ -2,8 +2,9 @@
 
 Per export, in two passes over the same selection:
 
-1. ``Anonymiser.plan(store.iter_facts(flt))`` counts entries by their quasi-identifiers (no free text
-   is read) and decides k-anonymity: which entries keep the chosen date precision, which are
+1. ``Anonymiser.plan_groups(store.fact_groups(flt))`` counts entries by their quasi-identifiers in
+   SQL (``plan(store.iter_facts(flt))`` does the same from facts; no free text is read either way)
+   and decides k-anonymity: which entries keep the chosen date precision, which are
    generalised (coarser period, then domain "other") and which are suppressed (``kanon.py``).
 2. ``Anonymiser.transform_record(record)`` for each plain record of the same selection (exports read
    ``store.iter_records(flt)``; ``transform(encounter)`` does the same for an Encounter) returns
@@ -34,7 +35,7 @@ from typing import Any
 
 from encounters_cli.errors import UsageError
 from encounters_cli.export.kanon import PRECISIONS, Cell, PeriodCache, plan_cells
-from encounters_cli.storage.records import Encounter, Facts, from_iso
+from encounters_cli.storage.records import Encounter, FactGroup, Facts, from_iso, to_iso
 
 CHOICE_TYPES = frozenset({"choice", "multi_choice"})
 _OPTION_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")  # catalogue ids (catalogue/models.py ID_PATTERN)
@@ -42,8 +43,10 @@ _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z-]*-\d+\]")
 MAX_EXAMPLES = 3
 EXAMPLE_WIDTH = 36  # characters shown either side of a placeholder in an example
 
-# (date, domain, lang, practices): what k-anonymity decides by, before any generalisation
-Unit = tuple[date, "str | None", str, tuple[str, ...]]
+# (day, domain, lang, practices): what k-anonymity decides by, before any generalisation. The day is
+# the start of ``created_at`` as stored (``Anonymiser.date_chars``), so a record's unit needs no date
+# parsed.
+Unit = tuple[str, "str | None", str, tuple[str, ...]]
 
 
 @dataclass
@@ -137,6 +140,11 @@ class Anonymiser:
         self._scrubber = make_scrubber(names)
         self._scrub = self._scrubber.scrub
         self._period = PeriodCache()
+        # Units are keyed by the start of created_at: the month is enough at month or quarter
+        # precision (every day of a month has that month and quarter, so they share every step of
+        # the plan, and there are far fewer units to plan); a week may straddle two months, so the
+        # day is kept at day and week precision.
+        self.date_chars = 7 if settings.date_precision in ("month", "quarter") else 10
         self._cells: dict[Unit, Cell | None] = {}
         self._planned = False
         self.report = AnonymisationReport(self._scrubber)
@@ -146,6 +154,7 @@ class Anonymiser:
     def plan(self, facts: Iterable[Facts]) -> None:
         """Count the selection by quasi-identifiers and decide generalisation and suppression."""
         units: Counter[Unit] = Counter()
+        days: dict[str, date] = {}
         private = 0
         for fact in facts:
             if fact.private:
@@ -153,16 +162,35 @@ class Anonymiser:
                 continue
             if fact.workshop is not None:  # an exercise, not a citizen's encounter: see transform()
                 continue
-            units[_unit(fact.created_at.date(), fact.domain, fact.lang, fact.practices)] += 1
+            day = to_iso(fact.created_at)[: self.date_chars]
+            days.setdefault(day, fact.created_at.date())
+            units[_unit(day, fact.domain, fact.lang, fact.practices)] += 1
+        self._decide(units, days, private)
+
+    def plan_groups(self, groups: Iterable[FactGroup]) -> None:
+        """``plan`` from the selection's counts, ``Store.fact_groups(flt, self.date_chars)``, rather
+        than its entries."""
+        units: Counter[Unit] = Counter()
+        days: dict[str, date] = {}
+        private = 0
+        for group in groups:
+            if group.private:
+                private += group.count
+            elif not group.workshop:
+                days.setdefault(group.day, from_iso(group.first).date())
+                units[(group.day, group.domain, group.lang, group.practices)] += group.count
+        self._decide(units, days, private)
+
+    def _decide(self, units: Mapping[Unit, int], days: Mapping[str, date], private: int) -> None:
         period = self._period
 
         def start(unit: Unit) -> Cell:
             day, domain, lang, practices = unit
             precision = self.settings.date_precision
-            return Cell(domain, period(day, precision), precision, lang, practices)
+            return Cell(domain, period(days[day], precision), precision, lang, practices)
 
         def coarsen(unit: Unit, cell: Cell, precision: str) -> Cell:
-            return cell._replace(period=period(unit[0], precision), precision=precision)
+            return cell._replace(period=period(days[unit[0]], precision), precision=precision)
 
         decided = plan_cells(units, start, coarsen, self.settings.k)
         self._cells = decided.cells
@@ -176,15 +204,15 @@ class Anonymiser:
 
     def transform(self, encounter: Encounter) -> dict[str, Any] | None:
         """The anonymised record of ``encounter``, or None when it is left out."""
-        return self._transform(encounter.to_json(), encounter.created_at.date())
+        return self._transform(encounter.to_json())
 
     def transform_record(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
         """``transform`` for the entry's plain record (``Encounter.to_json()``, as ``Store.iter_records``
         gives it): exports read entries that way, without building Encounters."""
-        return self._transform(record, from_iso(record["created_at"]).date())
+        return self._transform(record)
 
-    def _transform(self, record: Mapping[str, Any], day: date) -> dict[str, Any] | None:
-        """The anonymised record of the plain ``record`` created on ``day``, or None when it is left out."""
+    def _transform(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The anonymised record of the plain ``record``, or None when it is left out."""
         if not self._planned:
             raise RuntimeError("Anonymiser.plan() must see the selection before transform()")
         if record["private"]:  # counted by plan()
@@ -195,9 +223,10 @@ class Anonymiser:
             # structured fields to single out. Kept at the export's precision, never generalised or
             # suppressed (a participant's handful of workshop answers would otherwise always be).
             precision = self.settings.date_precision
+            day = from_iso(record["created_at"]).date()
             cell = Cell(domain, self._period(day, precision), precision, lang, ())
         else:
-            unit = _unit(day, domain, lang, record["practices"])
+            unit = _unit(record["created_at"][: self.date_chars], domain, lang, record["practices"])
             found = self._cells.get(unit)
             if found is None:  # suppressed, or written after the plan was made (then it was not counted)
                 if unit not in self._cells:
@@ -266,5 +295,5 @@ class Anonymiser:
         return self._text(str(value))  # no other shapes are stored; text if one ever is
 
 
-def _unit(day: date, domain: str | None, lang: str, practices: Iterable[str]) -> Unit:
+def _unit(day: str, domain: str | None, lang: str, practices: Iterable[str]) -> Unit:
     return (day, domain, lang, tuple(sorted(set(practices))))

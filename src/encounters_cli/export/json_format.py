@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from encounters_cli.export import record_bytes
+
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
 
@@ -35,10 +37,7 @@ class JsonExporter:
         chunk: list[bytes] = []
         for record in records:
             chunk.append(b"\n" if count == 0 else b",\n")
-            if isinstance(record, bytes):
-                chunk.append(record)
-            else:
-                chunk.append((record if isinstance(record, str) else _ENCODE(record)).encode("utf-8"))
+            chunk.append(record_bytes(record))
             count += 1
             if len(chunk) >= 2 * _FLUSH_EVERY:
                 out.write(b"".join(chunk))

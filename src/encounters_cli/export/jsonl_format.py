@@ -6,15 +6,15 @@ line of the file is a record and DuckDB, pandas or ``jq -c`` read it as it is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+from encounters_cli.export import record_bytes
 
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
 
 _FLUSH_EVERY = 256
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 class JsonlExporter:
@@ -28,7 +28,7 @@ class JsonlExporter:
         count = 0
         chunk: list[bytes] = []
         for record in records:
-            chunk.append(_utf8(record))
+            chunk.append(record_bytes(record))
             count += 1
             if len(chunk) >= _FLUSH_EVERY:
                 out.write(_lines(chunk))
@@ -36,13 +36,6 @@ class JsonlExporter:
         if chunk:
             out.write(_lines(chunk))
         return count
-
-
-def _utf8(record: dict[str, Any] | str | bytes) -> bytes:
-    """A record as UTF-8 JSON text: as it is when it is that already."""
-    if isinstance(record, bytes):
-        return record
-    return (record if isinstance(record, str) else _ENCODE(record)).encode("utf-8")
 
 
 def _lines(chunk: list[bytes]) -> bytes:

@@ -160,7 +160,7 @@ def _anonymiser(store: Store, flt: Filter, settings: AnonymiseSettings) -> Anony
     from encounters_cli.export.anonymise import Anonymiser
 
     anonymiser = Anonymiser(settings, store.participant_secret(), store.scrub_names())
-    anonymiser.plan(store.iter_facts(flt))
+    anonymiser.plan_groups(store.fact_groups(flt, anonymiser.date_chars))
     return anonymiser
 
 

@@ -24,7 +24,6 @@ import contextlib
 import dataclasses
 import heapq
 import json
-import json.scanner
 import os
 import secrets
 import sqlite3
@@ -47,6 +46,7 @@ from encounters_cli.storage.records import (
     Answer,
     Draft,
     Encounter,
+    FactGroup,
     Facts,
     Filter,
     NextStep,
@@ -125,7 +125,6 @@ _RECORD_TEXT = (
     f" (SELECT group_concat(answer, ', ') FROM (SELECT {_ANSWER_TEXT} AS answer FROM answers a"
     "  WHERE a.encounter_seq = e.seq ORDER BY a.position)))"
 )
-_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())  # (value, end) of the JSON value at an index
 
 
 class Store:
@@ -597,7 +596,9 @@ class Store:
         stored as ``to_iso`` text already). A page costs the same few queries as in ``_load``.
         """
         encrypted = self._envelope is not None
-        unseal, loads, scan = self._unseal, json.loads, _SCAN_JSON
+        import orjson  # reads a text answer in half the time json's scanner takes (loaded here only)
+
+        unseal, loads, fast_loads = self._unseal, json.loads, orjson.loads
         for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}"):
             with self._guard():
                 by_seq: dict[int, dict[str, Any]] = {}
@@ -660,11 +661,19 @@ class Store:
                             continue
                         if encrypted or answer.startswith(SEALED_PREFIX):
                             answer = unseal(answer)
-                        try:  # json.loads without its Python layers: a sixth of the time for a short text
-                            value, end = scan(answer, 0)
-                        except StopIteration:
-                            end = -1
-                        if end != len(answer):  # not one JSON value alone: json.loads says what it is
+                        # Text through orjson, the common unanswered and scale answers at once, the
+                        # rest through json, which keeps an integer beyond 64 bits whole (orjson
+                        # would read it as a float).
+                        if answer == "null":
+                            value = None
+                        elif answer[:1] == '"':
+                            try:
+                                value = fast_loads(answer)
+                            except ValueError:  # a lone surrogate, or not JSON: json reads it or says why
+                                value = loads(answer)
+                        elif len(answer) == 1 and answer.isdigit():
+                            value = int(answer)
+                        else:
                             value = loads(answer)
                         record["answers"].append(
                             {
@@ -1021,6 +1030,42 @@ class Store:
             if len(rows) < batch:
                 return
             after = (rows[-1][2], rows[-1][0])
+
+    def fact_groups(self, flt: Filter, date_chars: int = 10) -> builtins.list[FactGroup]:
+        """``iter_facts(flt)``'s selection counted by what k-anonymity groups entries by, in SQL.
+
+        One row per distinct (day, domain, lang, practices, private, workshop or not): ``day`` is the
+        start of ``created_at`` as stored, its first ``date_chars`` characters (10: the UTC date, 7:
+        the month), ``first`` the earliest ``created_at`` of the group (to read a date from),
+        ``practices`` sorted without repeats. Counting 100,000 entries this way costs a fraction of
+        streaming their facts into Python.
+        """
+        where, params = _where(flt)
+        if flt.limit is not None:
+            where = f"e.seq IN (SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?)"
+            params = [*params, max(flt.limit, 0)]
+        with self._guard():
+            rows = self._conn.execute(
+                "SELECT substr(e.created_at, 1, ?), min(e.created_at), e.domain, e.lang,"
+                " (SELECT group_concat(practice_id, char(31)) FROM (SELECT DISTINCT practice_id"
+                "  FROM encounter_practices p WHERE p.encounter_seq = e.seq ORDER BY practice_id)) AS tried,"
+                " e.private != 0, e.workshop IS NOT NULL, count(*)"
+                f" FROM encounters e WHERE {where} GROUP BY 1, 3, 4, 5, 6, 7",
+                [date_chars, *params],
+            ).fetchall()
+        return [
+            FactGroup(
+                day,
+                first,
+                domain,
+                lang,
+                tuple(tried.split("\x1f")) if tried else (),
+                bool(private),
+                bool(shop),
+                count,
+            )
+            for day, first, domain, lang, tried, private, shop, count in rows
+        ]
 
     def status_span(self, flt: Filter) -> tuple[dict[str, int], datetime | None, datetime | None]:
         """How many encounters of each status ``flt`` selects, and the first and last ``created_at``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUSES = ("prepared", "reflected", "logged")
 PHASES = ("before", "after", "quick")
@@ -183,6 +183,19 @@ class Facts:
     lang: str = "en"
     private: bool = False
     workshop: str | None = None
+
+
+class FactGroup(NamedTuple):
+    """Entries that share what k-anonymity groups them by (``Store.fact_groups``), and how many."""
+
+    day: str  # the start of created_at as stored: its date or month (Store.fact_groups)
+    first: str  # the earliest created_at in the group, to read the date from
+    domain: str | None
+    lang: str
+    practices: tuple[str, ...]  # sorted, without repeats
+    private: bool
+    workshop: bool  # written in a workshop run
+    count: int
 
 
 @dataclass
