@@ -1283,3 +1283,21 @@ def test_names_to_scrub_are_replaced_deduplicated_and_kept_in_order(store: Store
     assert store.scrub_names() == ["Veera Testinen", "Oskari Kuvitelma"]
     store.set_scrub_names([])
     assert store.scrub_names() == []
+
+
+def test_add_new_adds_only_ids_not_yet_in_the_journal(store: Store) -> None:
+    kept = make(label="already here", values=["trust"])
+    store.add(kept)
+    fresh = make(
+        created_at=day(1),
+        practices=["listen-to-the-end"],
+        values=["trust", "justice"],
+        answers=[text_answer("what", "Veera Testinen kysyi ohjeita")],
+    )
+    again = dataclasses.replace(fresh, label="the same id a second time in one batch")
+    changed = dataclasses.replace(kept, label="a different label under an id already stored")
+    assert store.add_new([fresh, again, changed]) == 1
+    assert store.get(kept.id).label == "already here"
+    assert store.get(fresh.id) == fresh
+    assert [hit.encounter.id for hit in store.search("Testinen", Filter())] == [fresh.id]
+    assert store.add_new([]) == 0

@@ -7,9 +7,10 @@ imports in bounded memory.
 
 Ids are kept, so an entry whose id is already in the journal is skipped and counted: importing the
 same file twice adds nothing the second time. jrnl entries have no id; theirs is derived from the
-entry's date, time and text (uuid5), so a re-import of the same jrnl export skips them too. Each
-entry is added in its own transaction: if the disk fills half-way, what was added stays, and running
-the import again adds the rest.
+entry's date, time and text (uuid5), so a re-import of the same jrnl export skips them too. Entries
+are added a few hundred to a transaction (``Store.add_new``; one transaction per entry cost more than
+the entry): if the disk fills half-way, what was added stays, and running the import again adds the
+rest.
 
 Anonymised exports are refused: they are for researchers, hold no dates or ids to restore, and
 their records must never pass for someone's own journal.
@@ -22,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 SOURCES = ("encounters", "jrnl")
 _ID = re.compile(r"[0-9a-f]{32}")
 _CHUNK = 1 << 20
+_BATCH = 500  # entries per transaction
 # uuid5 namespace for ids of jrnl entries (a fixed random uuid: same entry, same id, on every machine)
 JRNL_NAMESPACE = uuid.UUID("6f0e6c52-8a43-4d1e-9d0b-3a8f5c1e2b77")
 JRNL_TAGS_ID = "jrnl-tags"
@@ -97,25 +99,28 @@ def import_file(
         count += 1
     store.unlock()  # an encrypted journal asks for its passphrase before the first write
     summary = ImportSummary(source)
-    for index, encounter in enumerate(entries(), start=1):
-        if _present(store, encounter.id):
-            summary.skipped += 1
-        else:
-            store.add(encounter)
-            summary.added += 1
-        if on_progress is not None and index % 250 == 0:
-            on_progress(index, count)
-    if on_progress is not None:
+    done = 0
+    for batch in _batches(entries(), _BATCH):
+        added = store.add_new(batch)
+        summary.added += added
+        summary.skipped += len(batch) - added
+        done += len(batch)
+        if on_progress is not None:
+            on_progress(done, count)
+    if on_progress is not None and done < count:
         on_progress(count, count)
     return summary
 
 
-def _present(store: Store, encounter_id: str) -> bool:
-    try:
-        store.get(encounter_id)
-    except NotFoundError:
-        return False
-    return True
+def _batches(items: Iterable[Encounter], size: int) -> Iterator[list[Encounter]]:
+    batch: list[Encounter] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # --- our json and jsonl -------------------------------------------------------------------------

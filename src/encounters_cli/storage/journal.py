@@ -434,6 +434,29 @@ class Store:
             if finishes_draft is not None:
                 conn.execute("DELETE FROM drafts WHERE id = ?", (finishes_draft,))
 
+    def add_new(self, encounters: Sequence[Encounter]) -> int:
+        """Add those of ``encounters`` whose id is not in the journal yet, in one transaction; return how
+        many were added. For imports: a transaction per entry costs more than the entry itself, and
+        the ids are checked in the same transaction that writes, so nothing is added twice even if
+        another process imports the same file at the same time.
+        """
+        self.unlock()
+        added = 0
+        with self._write() as conn:
+            for encounter in encounters:
+                exists = conn.execute("SELECT 1 FROM encounters WHERE id = ?", (encounter.id,)).fetchone()
+                if exists is not None:
+                    continue
+                cursor = conn.execute(
+                    "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label,"
+                    " private, workshop, workshop_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (encounter.id, *self._encounter_fields(encounter)),
+                )
+                assert cursor.lastrowid is not None
+                self._insert_children(cursor.lastrowid, encounter)
+                added += 1
+        return added
+
     def update(self, encounter: Encounter, *, finishes_draft: str | None = None) -> None:
         """Replace a stored encounter by id (children and search text included); stamps ``updated_at`` now.
 
