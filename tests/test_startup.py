@@ -10,6 +10,7 @@ catalogue cache. No timings here: speed is measured by benchmarks/run.py.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer.main import get_command_name
 from typer.testing import CliRunner
 
 from encounters_cli.cli import coercion
@@ -110,6 +112,39 @@ def test_log_on_a_warm_cache_reads_no_yaml_and_loads_nothing_heavy(warm: Path) -
 def test_reading_commands_on_a_warm_cache_load_no_pydantic_or_yaml(warm: Path, args: list[str]) -> None:
     modules = loaded(*args)
     assert [name for name in heavy(modules) if not name.startswith("rich")] == CATALOGUE_LOADING
+
+
+def test_a_command_imports_only_its_own_module(warm: Path) -> None:
+    # importing and registering every command module takes ~10 ms (cli/app.py MODULE_OF)
+    modules = loaded("list", "-n", "20")
+    assert [name for name in modules if name.endswith("_commands")] == ["encounters_cli.cli.journal_commands"]
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it() -> None:
+    from encounters_cli.cli.app import COMMAND_MODULES, MODULE_OF
+
+    registered = {}
+    for module in COMMAND_MODULES:
+        scratch = typer.Typer()
+        importlib.import_module(f"encounters_cli.cli.{module}").register(scratch)
+        names = [info.name for info in scratch.registered_groups]
+        for info in scratch.registered_commands:
+            names.append(info.name or get_command_name(info.callback.__name__))
+        registered.update(dict.fromkeys(names, module))
+    assert registered == MODULE_OF
+
+
+def test_search_draws_no_table_and_the_catalogue_cache_loads_no_openssl(warm: Path) -> None:
+    modules = loaded("search", "synthetic", "-n", "20")
+    assert "rich.table" not in modules
+    assert "fractions" not in modules  # rich.table's ratios bring it
+    script = (
+        "import sys; from encounters_cli.catalogue.loader import load_catalogue;"
+        "from encounters_cli.storage.paths import cache_dir;"
+        "load_catalogue(cache_dir=cache_dir()); print(sorted(sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "hashlib" not in result.stdout  # neither hashlib nor _hashlib: OpenSSL takes ~5 ms to load
 
 
 def test_the_root_help_is_the_same_as_with_every_command_built() -> None:

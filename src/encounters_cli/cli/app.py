@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -152,9 +153,13 @@ class EncountersTyper(typer.Typer):
     our start-up. When the command line names a registered command, only that one is built; for
     the root help, each command is built from its name and help alone. For shell completion, an
     unknown name (Click then suggests the nearest) or anything unusual, all of them are built.
+
+    Importing and registering every command module takes about 10 ms, so a command that
+    ``module_of`` knows imports only its own module; any other command line registers them all.
     """
 
-    registrar: Callable[[], None] | None = None  # imports the command modules and registers them
+    registrar: Callable[[Sequence[str] | None], None] | None = None  # imports the modules, registers them
+    module_of: Mapping[str, str] = {}  # command or group name -> the module that registers it
     _registered = False
 
     # The command modules are imported on first need, so that a bare --version imports none of them.
@@ -179,7 +184,30 @@ class EncountersTyper(typer.Typer):
     def _register_all(self) -> None:
         if not self._registered and self.registrar is not None:
             self._registered = True  # first: registering reads these lists too
-            self.registrar()
+            self.registrar(None)
+
+    def _register_only(self, names: set[str]) -> bool:
+        """Register just the modules of ``names``; False (nothing registered) when one is unknown.
+
+        Leaves the app marked as registered, so that reading its lists does not register the rest;
+        ``_forget`` undoes that after the run.
+        """
+        modules = [self.module_of.get(name) for name in sorted(names)]
+        if self.registrar is None or None in modules:
+            return False
+        self._registered = True
+        self.registrar([module for module in modules if module])
+        found = {info.name for info in self._groups}
+        for info in self._commands:
+            found.add(info.name or get_command_name(getattr(info.callback, "__name__", "")))
+        if names <= found:
+            return True
+        self._forget()  # the map is out of date: fall back to every module
+        return False
+
+    def _forget(self) -> None:
+        self._registered = False
+        self._commands, self._groups = [], []  # the next need registers every module, in order
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         argv = kwargs.get("args", args[0] if args else None)
@@ -193,6 +221,14 @@ class EncountersTyper(typer.Typer):
                 return super().__call__(*args, **kwargs)
             finally:
                 self._registered = False
+        if wanted != LISTING and not self._registered and self._register_only(wanted):
+            try:
+                return self._run(wanted, *args, **kwargs)
+            finally:
+                self._forget()
+        return self._run(wanted, *args, **kwargs)
+
+    def _run(self, wanted: set[str] | str, *args: Any, **kwargs: Any) -> Any:
         if wanted == LISTING:
             commands = [_listed(info) for info in self.registered_commands]
             groups = [_listed_group(info) for info in self.registered_groups]
@@ -258,37 +294,44 @@ def root(
     shared.debug = debug
 
 
-def _register() -> None:
-    from encounters_cli.cli import (
-        backup_commands,
-        catalogue_commands,
-        coach_commands,
-        export_commands,
-        insights_commands,
-        journal_commands,
-        privacy_commands,
-        report_commands,
-        research_commands,
-        security_commands,
-        setup_commands,
-        workshop_commands,
-    )
+# Every command module (each has a register(app)), in the order the root help lists them.
+COMMAND_MODULES = (
+    "coach_commands",
+    "journal_commands",
+    "export_commands",
+    "insights_commands",
+    "report_commands",
+    "catalogue_commands",
+    "security_commands",
+    "backup_commands",
+    "setup_commands",
+    "research_commands",
+    "workshop_commands",
+    "privacy_commands",
+)
+# Which module registers each command, so that running one imports no other. A command missing here
+# still runs, after every module is registered; tests/test_startup.py checks that none is missing.
+MODULE_OF = {
+    **dict.fromkeys(("prepare", "reflect", "log", "questions"), "coach_commands"),
+    **dict.fromkeys(("list", "show", "search", "edit", "delete"), "journal_commands"),
+    **dict.fromkeys(("export", "import"), "export_commands"),
+    "insights": "insights_commands",
+    "report": "report_commands",
+    **dict.fromkeys(("values", "domains", "check", "practices"), "catalogue_commands"),
+    **dict.fromkeys(("encrypt", "decrypt", "passphrase"), "security_commands"),
+    **dict.fromkeys(("backup", "restore"), "backup_commands"),
+    **dict.fromkeys(("paths", "config"), "setup_commands"),
+    "research": "research_commands",
+    "workshop": "workshop_commands",
+    "privacy": "privacy_commands",
+}
 
-    for module in (
-        coach_commands,
-        journal_commands,
-        export_commands,
-        insights_commands,
-        report_commands,
-        catalogue_commands,
-        security_commands,
-        backup_commands,
-        setup_commands,
-        research_commands,
-        workshop_commands,
-        privacy_commands,
-    ):
-        module.register(app)
+
+def _register(modules: Sequence[str] | None = None) -> None:
+    """Import these command modules (all when None) and register their commands."""
+    for name in COMMAND_MODULES if modules is None else modules:
+        importlib.import_module(f"encounters_cli.cli.{name}").register(app)
 
 
 app.registrar = _register  # called when the commands are first needed (EncountersTyper)
+app.module_of = MODULE_OF

@@ -1,20 +1,22 @@
-"""Rich renderables for the journal and the catalogue. User text is always shown literally."""
+"""Rich renderables for the journal and the catalogue. User text is always shown literally.
+
+Rich's modules are imported by the functions that use them: an error message needs only ``inert``,
+``search`` and ``show`` draw no table (rich.table brings fractions) and no panel.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
 from encounters_cli.cli.messages import t
-from encounters_cli.coach.answers import answer_text
-from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
 
 if TYPE_CHECKING:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     from encounters_cli.catalogue.models import Catalogue, Practice
     from encounters_cli.coach.conversation import Suggestion
     from encounters_cli.storage.records import Encounter, NextStep, SearchHit
@@ -36,16 +38,22 @@ def inert(text: str | None) -> str:
 
 def literal(text: str | None, style: str = "") -> Text:
     """A Text that Rich will not parse for markup: '[bold]' in an answer stays '[bold]'."""
+    from rich.text import Text
+
     return Text(inert(text), style=style)
 
 
 # No markup or emoji codes in any plain string we print: table cells and messages carry catalogue
 # text from trainers' packs and ids, where '[team]' or ':ok:' must stay as written.
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, markup=False, emoji=False)
 
 
@@ -73,6 +81,9 @@ def _ratings(catalogue: Catalogue, ratings: dict[str, int], lang: str) -> str:
 
 
 def practice_card(practice: Practice, catalogue: Catalogue, lang: str, *, questions: bool = False) -> Panel:
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text()
     body.append(practice.summary.get(lang) + "\n\n")
     body.append(t(lang, "card.why") + "\n", style="bold")
@@ -106,6 +117,8 @@ def suggestion_reason(item: Suggestion, catalogue: Catalogue, lang: str) -> str:
 
 def resurfaced(step: NextStep, because: str, catalogue: Catalogue, lang: str) -> Text:
     """One or two quiet lines: an earlier next step, and how that encounter went."""
+    from rich.text import Text
+
     date = step.created_at.astimezone().strftime("%Y-%m-%d")
     line = Text(t(lang, f"resurface.{because}", date=date, step=""), style="dim")
     line.append(inert(step.text), style="italic")
@@ -135,6 +148,9 @@ def _about(encounter: Encounter) -> str:
 
 
 def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column(t(lang, "col.id"), no_wrap=True, min_width=8)
     table.add_column(t(lang, "col.when"), no_wrap=True, min_width=16)
@@ -157,6 +173,11 @@ def encounter_table(encounters: list[Encounter], catalogue: Catalogue, lang: str
 
 
 def encounter_detail(encounter: Encounter, catalogue: Catalogue, lang: str) -> Group:
+    from rich.console import Group
+    from rich.text import Text
+
+    from encounters_cli.coach.answers import answer_text
+
     head = Text()
     head.append(f"{encounter.id}\n", style="bold")
     head.append(f"{t(lang, 'col.status')}: {t(lang, 'status.' + encounter.status)}")
@@ -190,6 +211,9 @@ def encounter_detail(encounter: Encounter, catalogue: Catalogue, lang: str) -> G
 
 
 def reflection_summary(encounter: Encounter, next_step: str | None, catalogue: Catalogue, lang: str) -> Panel:
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text()
     if encounter.values:
         body.append(t(lang, "summary.values") + ": ", style="bold")
@@ -205,6 +229,10 @@ def reflection_summary(encounter: Encounter, next_step: str | None, catalogue: C
 
 
 def search_hit(hit: SearchHit, catalogue: Catalogue, lang: str) -> Text:
+    from rich.text import Text
+
+    from encounters_cli.storage.records import HIGHLIGHT_END, HIGHLIGHT_START
+
     line = Text()
     line.append(hit.encounter.short_id, style="bold")
     line.append(f"  {local_time(hit.encounter.created_at)}  {t(lang, 'status.' + hit.encounter.status)}\n")
