@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("LANGUAGE", raising=False)
     monkeypatch.setenv("EDITOR", "false")
     return home
+
+
+@pytest.fixture
+def terminal_env(isolated_home: Path) -> Iterator[dict[str, str]]:
+    """The environment for a command in a pseudo-terminal (tests/terminal.py); afterwards, any child a
+    failed expectation left waiting for input is ended."""
+    import terminal
+
+    yield terminal.environment()
+    terminal.end_children()

@@ -7,90 +7,23 @@ sleeps.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pexpect
 import pytest
 
 from encounters_cli.catalogue.loader import load_catalogue
 from encounters_cli.coach.answers import pick_wording
+from terminal import Person, encounters_json
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
 
-TIMEOUT = 20
 CATALOGUE = load_catalogue()
-RUNNING: list[Any] = []
 
 
-@pytest.fixture
-def env(isolated_home: Path) -> dict[str, str]:
-    environment = dict(os.environ)
-    environment.update(COLUMNS="100", LINES="50", TERM="dumb", NO_COLOR="1")
-    environment.pop("FORCE_COLOR", None)
-    return environment
-
-
-@pytest.fixture(autouse=True)
-def _no_process_left_behind() -> Iterator[None]:
-    yield
-    while RUNNING:
-        child = RUNNING.pop()
-        if child.isalive():
-            child.terminate(force=True)
-
-
-class Person:
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "encounters_cli", *args],
-            env=env,
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            dimensions=(50, 100),
-        )
-        self.child.delaybeforesend = None
-        RUNNING.append(self.child)
-
-    def sees(self, text: str) -> str:
-        self.child.expect_exact(text)
-        return self.child.before
-
-    def answers(self, question: str, *lines: str) -> str:
-        before = self.sees(question)
-        self.sees("> ")
-        self.child.sendline(lines[0] if lines else "")
-        for line in lines[1:]:
-            self.sees("… ")
-            self.child.sendline(line)
-        return before
-
-    def chooses(self, choice: str) -> None:
-        self.sees("> ")
-        self.child.sendline(choice)
-
-    def done(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
-
-
-def journal(env: dict[str, str]) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [sys.executable, "-m", "encounters_cli", "list", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=TIMEOUT,
-    )
-    return json.loads(result.stdout)
+def journal(terminal_env: dict[str, str]) -> list[dict[str, Any]]:
+    return encounters_json(terminal_env, "list", "--json")
 
 
 def stored(entry: dict[str, Any]) -> dict[str, Any]:
@@ -102,8 +35,8 @@ def wording(set_id: str, question_id: str, lang: str = "en", turn: int = 0) -> s
     return pick_wording(question, lang, turn)[:30]
 
 
-def test_log_replaces_with_placeholders_on_enter(env: dict[str, str]) -> None:
-    person = Person(env, "log")
+def test_log_replaces_with_placeholders_on_enter(terminal_env: dict[str, str]) -> None:
+    person = Person(terminal_env, "log")
     person.answers("What happened, and what did you notice?", "Called Mr Fictive on 040 123 4567.", "")
     person.sees("This answer may identify someone: name, phone number.")
     person.sees("With placeholders: Called Mr [PERSON-1] on [PHONE-1].")
@@ -115,12 +48,12 @@ def test_log_replaces_with_placeholders_on_enter(env: dict[str, str]) -> None:
     person.sees("Replaced with placeholders.")
     person.sees("Logged")
     assert person.done() == 0
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert stored(entry)["note"] == "Called Mr [PERSON-1] on [PHONE-1]."
 
 
-def test_prepare_keeps_an_answer_when_asked_to(env: dict[str, str]) -> None:
-    person = Person(env, "prepare")
+def test_prepare_keeps_an_answer_when_asked_to(terminal_env: dict[str, str]) -> None:
+    person = Person(terminal_env, "prepare")
     person.answers("Where is the encounter?", "6")
     person.answers("Which practice will you try?", "no practice this time")
     person.answers("Give this encounter a short label", "visit with Mr Fictive")
@@ -133,13 +66,13 @@ def test_prepare_keeps_an_answer_when_asked_to(env: dict[str, str]) -> None:
     person.answers("Which lifeline", "")
     person.sees("Prepared encounter")
     assert person.done() == 0
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert entry["label"] == "visit with Mr Fictive"
     assert stored(entry)["intention"] == "Listen first."  # no identifier, no question
 
 
-def test_prepare_in_finnish_types_the_answer_again(env: dict[str, str]) -> None:
-    person = Person(env, "--lang", "fi", "prepare")
+def test_prepare_in_finnish_types_the_answer_again(terminal_env: dict[str, str]) -> None:
+    person = Person(terminal_env, "--lang", "fi", "prepare")
     person.answers("Missä kohtaaminen tapahtuu?", "2")
     person.answers("Minkä harjoituksen otat käyttöön?", "ei harjoitusta tällä kertaa")
     person.answers("Anna kohtaamiselle lyhyt nimi", "vanhempaintapaaminen")
@@ -159,17 +92,17 @@ def test_prepare_in_finnish_types_the_answer_again(env: dict[str, str]) -> None:
     person.answers("Mihin elämänlankaan", "")
     person.sees("tallennettu")
     assert person.done() == 0
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert stored(entry)["intention"] == "Sovitaan seuraavat askeleet yhdessä."
 
 
-def test_no_nudge_at_the_terminal_when_it_is_off(env: dict[str, str], isolated_home: Path) -> None:
+def test_no_nudge_at_the_terminal_when_it_is_off(terminal_env: dict[str, str], isolated_home: Path) -> None:
     isolated_home.mkdir(parents=True, exist_ok=True)
     (isolated_home / "config.toml").write_text("nudge = false\n", encoding="utf-8")
-    person = Person(env, "log")
+    person = Person(terminal_env, "log")
     person.answers("What happened, and what did you notice?", "Called Mr Fictive.", "")
     before = person.sees("Logged")
     assert "may identify" not in before
     assert person.done() == 0
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert stored(entry)["note"] == "Called Mr Fictive."

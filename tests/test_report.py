@@ -7,9 +7,7 @@ The figures are built by hand here (``Insights`` instances), so these tests do n
 from __future__ import annotations
 
 import re
-import shutil
 import stat
-import subprocess
 import sys
 import types
 from dataclasses import replace
@@ -20,6 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from browser import run_chromium
 from encounters_cli.catalogue.loader import load_catalogue
 from encounters_cli.catalogue.models import Catalogue, Localized
 from encounters_cli.cli import report_commands
@@ -349,32 +348,6 @@ def test_weeks_across_a_new_year_show_the_new_year(catalogue: Catalogue) -> None
 
 
 # --- in a browser -----------------------------------------------------------------------------------
-
-
-def chromium() -> str:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does this)")
-
-
-def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [
-        chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        *args,
-    ]
-    result = subprocess.run(command, capture_output=True, timeout=180, check=False)
-    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
-    return result
 
 
 @pytest.fixture

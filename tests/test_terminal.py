@@ -6,23 +6,19 @@ Every step waits for the prompt text before typing, as a person would; nothing s
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pexpect
 import pytest
 
 from encounters_cli.catalogue.loader import load_catalogue
 from encounters_cli.catalogue.models import Catalogue, Question
 from encounters_cli.coach.answers import pick_wording
+from terminal import TIMEOUT, Person, encounters_json
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
-
-TIMEOUT = 20
 
 
 @pytest.fixture(scope="module")
@@ -30,74 +26,8 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-@pytest.fixture
-def env(isolated_home: Path) -> dict[str, str]:
-    environment = dict(os.environ)  # carries ENCOUNTERS_HOME, HOME and LANG from the autouse fixture
-    environment.update(COLUMNS="100", LINES="50", TERM="dumb", NO_COLOR="1")
-    environment.pop("FORCE_COLOR", None)
-    return environment
-
-
-RUNNING: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_process_left_behind() -> Iterator[None]:
-    """A failed expectation leaves its child waiting for input: end it with the test."""
-    yield
-    while RUNNING:
-        child = RUNNING.pop()
-        if child.isalive():
-            child.terminate(force=True)
-
-
-class Person:
-    """Someone at a terminal running one encounters command."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "encounters_cli", *args],
-            env=env,
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            dimensions=(50, 100),
-        )
-        self.child.delaybeforesend = None  # we always wait for the prompt; no fixed pauses
-        RUNNING.append(self.child)
-
-    def sees(self, text: str) -> str:
-        """Wait until ``text`` is on screen; what came before it."""
-        self.child.expect_exact(text)
-        return self.child.before
-
-    def answers(self, question: str, *lines: str) -> str:
-        """Wait for the question and its input marker, type the first line, then any further lines."""
-        before = self.sees(question)
-        self.sees("> ")
-        self.child.sendline(lines[0] if lines else "")
-        for line in lines[1:]:
-            self.sees("… ")
-            self.child.sendline(line)
-        return before
-
-    def done(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        assert self.child.signalstatus is None
-        return self.child.exitstatus
-
-
-def journal(env: dict[str, str]) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [sys.executable, "-m", "encounters_cli", "list", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=TIMEOUT,
-    )
-    return json.loads(result.stdout)
+def journal(terminal_env: dict[str, str]) -> list[dict[str, Any]]:
+    return encounters_json(terminal_env, "list", "--json")
 
 
 def wording(catalogue: Catalogue, set_id: str, question_id: str, turn: int, lang: str = "en") -> str:
@@ -118,8 +48,8 @@ def typed_answer(question: Question) -> tuple[str, ...]:
     }[question.type]
 
 
-def test_prepare_then_reflect_as_a_person_would(env: dict[str, str], catalogue: Catalogue) -> None:
-    person = Person(env, "prepare")
+def test_prepare_then_reflect_as_a_person_would(terminal_env: dict[str, str], catalogue: Catalogue) -> None:
+    person = Person(terminal_env, "prepare")
     person.answers("Where is the encounter?", "6")  # Library, chosen by number
     person.sees("Which practice will you try?")
     person.child.expect(r"2\. (.+?)  \[([a-z0-9-]+)\]")
@@ -140,12 +70,12 @@ def test_prepare_then_reflect_as_a_person_would(env: dict[str, str], catalogue: 
     assert "Prepared encounter" in saved
     assert person.done() == 0
 
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert entry["status"] == "prepared"
     assert entry["domain"] == "library"
     assert entry["practices"] == [practice_id]
 
-    person = Person(env, "reflect")
+    person = Person(terminal_env, "reflect")
     person.sees("Which encounter are you reflecting on?")
     options = person.sees("> ")
     assert "counter visit about a form · Line one. Line two." in options  # the intention is shown
@@ -168,7 +98,7 @@ def test_prepare_then_reflect_as_a_person_would(env: dict[str, str], catalogue: 
     assert "Next step: Ask what they know first." in summary
     assert person.done() == 0
 
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert entry["status"] == "reflected"
     assert entry["label"] == "counter visit about a form"
     assert entry["values"] == ["trust", "knowledge"]
@@ -184,8 +114,8 @@ def test_prepare_then_reflect_as_a_person_would(env: dict[str, str], catalogue: 
     assert {answer["phase"] for answer in entry["answers"]} == {"before", "after"}
 
 
-def test_prepare_in_finnish(env: dict[str, str], catalogue: Catalogue) -> None:
-    person = Person(env, "--lang", "fi", "prepare")
+def test_prepare_in_finnish(terminal_env: dict[str, str], catalogue: Catalogue) -> None:
+    person = Person(terminal_env, "--lang", "fi", "prepare")
     person.answers("Missä kohtaaminen tapahtuu?", "2")  # Koulu
     person.sees("Minkä harjoituksen otat käyttöön?")
     person.sees("ei harjoitusta tällä kertaa")
@@ -203,7 +133,7 @@ def test_prepare_in_finnish(env: dict[str, str], catalogue: Catalogue) -> None:
     assert "Valmistelu" in person.sees("tallennettu")
     assert person.done() == 0
 
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert entry["lang"] == "fi"
     assert entry["domain"] == "school"
     assert entry["practices"] == []
@@ -215,9 +145,9 @@ def test_prepare_in_finnish(env: dict[str, str], catalogue: Catalogue) -> None:
 
 @pytest.mark.parametrize("stop", ["ctrl-c", "ctrl-d"])
 def test_stopping_halfway_keeps_a_draft_that_the_next_prepare_resumes(
-    env: dict[str, str], catalogue: Catalogue, stop: str
+    terminal_env: dict[str, str], catalogue: Catalogue, stop: str
 ) -> None:
-    person = Person(env, "prepare")
+    person = Person(terminal_env, "prepare")
     person.answers("Where is the encounter?", "6")
     person.answers("Which practice will you try?", "4")  # no practice this time
     person.answers("Give this encounter a short label", "phone call about opening hours")
@@ -230,9 +160,9 @@ def test_stopping_halfway_keeps_a_draft_that_the_next_prepare_resumes(
         person.child.sendeof()
     person.sees("kept as a draft")
     assert person.done() == 130
-    assert journal(env) == []
+    assert journal(terminal_env) == []
 
-    person = Person(env, "prepare")
+    person = Person(terminal_env, "prepare")
     person.answers("You have an unfinished prepare (2 answers). Resume it?", "1")
     person.sees("Resuming your draft.")
     # the label and the intention are not asked again: the next question is the one interrupted
@@ -245,19 +175,19 @@ def test_stopping_halfway_keeps_a_draft_that_the_next_prepare_resumes(
     person.sees("Prepared encounter")
     assert person.done() == 0
 
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     assert entry["domain"] == "library"
     assert entry["label"] == "phone call about opening hours"
     answers = {answer["question_id"]: answer["answer"] for answer in entry["answers"]}
     assert answers["intention"] == "Kept in the draft."
 
-    person = Person(env, "prepare")  # the draft is gone once used
+    person = Person(terminal_env, "prepare")  # the draft is gone once used
     person.sees("Where is the encounter?")
     person.child.sendintr()
     assert person.done() == 130
 
 
-def test_typed_text_reaches_the_terminal_inert(env: dict[str, str], tmp_path: Path) -> None:
+def test_typed_text_reaches_the_terminal_inert(terminal_env: dict[str, str], tmp_path: Path) -> None:
     """Escape sequences in a label or an intention are shown as text, never sent to the terminal."""
     answers = tmp_path / "prepare.json"
     answers.write_text(
@@ -266,12 +196,12 @@ def test_typed_text_reaches_the_terminal_inert(env: dict[str, str], tmp_path: Pa
     )
     subprocess.run(
         [sys.executable, "-m", "encounters_cli", "prepare", "--answers", str(answers)],
-        env=env,
+        env=terminal_env,
         check=True,
         capture_output=True,
         timeout=TIMEOUT,
     )
-    person = Person(env, "reflect")
+    person = Person(terminal_env, "reflect")
     person.sees("Which encounter are you reflecting on?")
     options = person.sees("> ")
     assert "[bold]lbl[/bold]\\x1b[31m" in options
@@ -281,71 +211,71 @@ def test_typed_text_reaches_the_terminal_inert(env: dict[str, str], tmp_path: Pa
     assert person.done() == 130
 
 
-def test_delete_asks_first(env: dict[str, str]) -> None:
+def test_delete_asks_first(terminal_env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "encounters_cli", "log", "A note to delete."],
-        env=env,
+        env=terminal_env,
         check=True,
         capture_output=True,
         timeout=TIMEOUT,
     )
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     short = entry["id"][:8]
 
-    person = Person(env, "delete", short)
+    person = Person(terminal_env, "delete", short)
     person.sees(f"Delete encounter {short}")
     person.sees("[y/N] ")
     person.child.sendline("n")
     person.sees("Nothing deleted.")
     assert person.done() == 0
-    assert [item["id"] for item in journal(env)] == [entry["id"]]
+    assert [item["id"] for item in journal(terminal_env)] == [entry["id"]]
 
-    person = Person(env, "delete", short)
+    person = Person(terminal_env, "delete", short)
     person.sees("[y/N] ")
     person.child.sendline("y")
     person.sees(f"Deleted {short}.")
     assert person.done() == 0
-    assert journal(env) == []
+    assert journal(terminal_env) == []
 
 
-def test_delete_asks_first_in_finnish(env: dict[str, str]) -> None:
+def test_delete_asks_first_in_finnish(terminal_env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "encounters_cli", "log", "Poistettava merkintä."],
-        env=env,
+        env=terminal_env,
         check=True,
         capture_output=True,
         timeout=TIMEOUT,
     )
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     short = entry["id"][:8]
 
-    person = Person(env, "--lang", "fi", "delete", short)
+    person = Person(terminal_env, "--lang", "fi", "delete", short)
     person.sees(f"Poistetaanko kohtaaminen {short}")
     person.sees("[k/E] ")
     person.child.sendline("e")
     person.sees("Mitään ei poistettu.")
     assert person.done() == 0
-    assert len(journal(env)) == 1
+    assert len(journal(terminal_env)) == 1
 
-    person = Person(env, "--lang", "fi", "delete", short)
+    person = Person(terminal_env, "--lang", "fi", "delete", short)
     person.sees("[k/E] ")
     person.child.sendline("kyllä")
     person.sees(f"Poistettu {short}.")
     assert person.done() == 0
-    assert journal(env) == []
+    assert journal(terminal_env) == []
 
 
-def test_delete_takes_enter_or_end_of_input_as_no(env: dict[str, str]) -> None:
+def test_delete_takes_enter_or_end_of_input_as_no(terminal_env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "encounters_cli", "log", "A note to keep."],
-        env=env,
+        env=terminal_env,
         check=True,
         capture_output=True,
         timeout=TIMEOUT,
     )
-    [entry] = journal(env)
+    [entry] = journal(terminal_env)
     for keys in ("\r", None):
-        person = Person(env, "delete", entry["id"][:8])
+        person = Person(terminal_env, "delete", entry["id"][:8])
         person.sees("[y/N] ")
         if keys is None:
             person.child.sendeof()
@@ -353,4 +283,4 @@ def test_delete_takes_enter_or_end_of_input_as_no(env: dict[str, str]) -> None:
             person.child.send(keys)
         person.sees("Nothing deleted.")
         assert person.done() == 0
-    assert len(journal(env)) == 1
+    assert len(journal(terminal_env)) == 1

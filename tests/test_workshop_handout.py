@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from browser import run_chromium
 from encounters_cli.cli import workshop_handout_commands
 from encounters_cli.cli.app import app
 from encounters_cli.workshop.handout import build_handout, markdown_html, render_html, render_markdown
@@ -343,32 +342,6 @@ def test_a_broken_script_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 # --- in a browser ---------------------------------------------------------------------------------
-
-
-def chromium() -> str:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does this)")
-
-
-def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [
-        chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        *args,
-    ]
-    result = subprocess.run(command, capture_output=True, timeout=180, check=False)
-    assert result.returncode == 0, result.stderr.decode(errors="replace")[-2000:]
-    return result
 
 
 @pytest.fixture(params=["facilitator", "participants"])

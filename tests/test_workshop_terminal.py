@@ -6,21 +6,15 @@ Every step waits for what a person would see before typing; nothing sleeps, and 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pexpect
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
+from terminal import Person, encounters_json
 
-TIMEOUT = 20
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")
 
 SCRIPT = """\
 id: terminal-check
@@ -53,85 +47,19 @@ steps:
 """
 
 
-@pytest.fixture
-def env(isolated_home: Path) -> dict[str, str]:
-    environment = dict(os.environ)  # carries ENCOUNTERS_HOME, HOME and LANG from the autouse fixture
-    environment.update(COLUMNS="100", LINES="50", TERM="dumb", NO_COLOR="1")
-    environment.pop("FORCE_COLOR", None)
-    return environment
-
-
-RUNNING: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_process_left_behind() -> Iterator[None]:
-    yield
-    while RUNNING:
-        child = RUNNING.pop()
-        if child.isalive():
-            child.terminate(force=True)
-
-
 def script(tmp_path: Path, seconds: int = 1) -> Path:
     path = tmp_path / "session.yaml"
     path.write_text(textwrap.dedent(SCRIPT).replace("{seconds}", str(seconds)), encoding="utf-8")
     return path
 
 
-class Participant:
-    """Someone at a terminal running `encounters workshop run`."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "encounters_cli", "workshop", "run", *args],
-            env=env,
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            dimensions=(50, 100),
-        )
-        self.child.delaybeforesend = None
-        RUNNING.append(self.child)
-
-    def sees(self, text: str) -> str:
-        self.child.expect_exact(text)
-        return self.child.before
-
-    def answers(self, question: str, *lines: str) -> None:
-        self.sees(question)
-        self.sees("> ")
-        self.child.sendline(lines[0] if lines else "")
-        for line in lines[1:]:
-            self.sees("… ")
-            self.child.sendline(line)
-
-    def goes_on(self) -> str:
-        before = self.sees("Press Enter to go on")
-        self.child.sendline("")
-        return before
-
-    def done(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        assert self.child.signalstatus is None
-        return self.child.exitstatus
+def participant(terminal_env: dict[str, str], *args: str) -> Person:
+    """Someone at a terminal running ``encounters workshop run ARGS``."""
+    return Person(terminal_env, "workshop", "run", *args)
 
 
-def encounters(env: dict[str, str], *args: str) -> Any:
-    result = subprocess.run(
-        [sys.executable, "-m", "encounters_cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=TIMEOUT,
-    )
-    return json.loads(result.stdout)
-
-
-def test_a_short_run_with_a_one_second_timer(env: dict[str, str], tmp_path: Path) -> None:
-    person = Participant(env, str(script(tmp_path)), "--participant", "laptop 2")
+def test_a_short_run_with_a_one_second_timer(terminal_env: dict[str, str], tmp_path: Path) -> None:
+    person = participant(terminal_env, str(script(tmp_path)), "--participant", "laptop 2")
     intro = person.goes_on()
     assert "Step 1 of 5 · Introduction" in intro
     assert "Welcome to the session." in intro  # Markdown rendered, not shown as asterisks
@@ -147,18 +75,18 @@ def test_a_short_run_with_a_one_second_timer(env: dict[str, str], tmp_path: Path
     person.sees("Workshop done (steps: 5, journal entries: 2)")
     assert person.done() == 0
 
-    [run] = encounters(env, "workshop", "runs", "--json")
+    [run] = encounters_json(terminal_env, "workshop", "runs", "--json")
     assert run["status"] == "finished"
     assert run["participant"] == "laptop 2"
     assert run["steps"] == ["hello", "first", "talk", "pick", "closing"]
-    saved = {entry["workshop_step"]: entry for entry in encounters(env, "list", "--json")}
+    saved = {entry["workshop_step"]: entry for entry in encounters_json(terminal_env, "list", "--json")}
     assert [answer["answer"] for answer in saved["first"]["answers"]] == ["We listened to the end.", 4]
     assert saved["pick"]["values"] == ["justice"]
     assert all(entry["workshop"] == "terminal-check" for entry in saved.values())
 
 
-def test_enter_ends_a_timer_early(env: dict[str, str], tmp_path: Path) -> None:
-    person = Participant(env, str(script(tmp_path, seconds=3600)), "--from", "talk")
+def test_enter_ends_a_timer_early(terminal_env: dict[str, str], tmp_path: Path) -> None:
+    person = participant(terminal_env, str(script(tmp_path, seconds=3600)), "--from", "talk")
     person.sees("Starting from step 3: talk")
     person.sees("Enter ends the timer early.")
     person.child.sendline("")
@@ -166,12 +94,12 @@ def test_enter_ends_a_timer_early(env: dict[str, str], tmp_path: Path) -> None:
     person.answers("Which value will you watch for?", "trust")
     person.goes_on()
     assert person.done() == 0
-    [run] = encounters(env, "workshop", "runs", "--json")
+    [run] = encounters_json(terminal_env, "workshop", "runs", "--json")
     assert run["steps"] == ["talk", "pick", "closing"]
 
 
-def test_no_timers_shows_the_timer_without_counting(env: dict[str, str], tmp_path: Path) -> None:
-    person = Participant(env, str(script(tmp_path, seconds=3600)), "--no-timers", "--from", "talk")
+def test_no_timers_shows_the_timer_without_counting(terminal_env: dict[str, str], tmp_path: Path) -> None:
+    person = participant(terminal_env, str(script(tmp_path, seconds=3600)), "--no-timers", "--from", "talk")
     person.sees("Talk in pairs")
     person.sees("Timer not run (60:00)")
     person.answers("Which value will you watch for?", "1")
@@ -180,10 +108,10 @@ def test_no_timers_shows_the_timer_without_counting(env: dict[str, str], tmp_pat
 
 
 def test_ctrl_c_keeps_the_answers_so_far_and_marks_the_run_interrupted(
-    env: dict[str, str], tmp_path: Path
+    terminal_env: dict[str, str], tmp_path: Path
 ) -> None:
     path = script(tmp_path)
-    person = Participant(env, str(path))
+    person = participant(terminal_env, str(path))
     person.goes_on()
     person.answers("What did you notice?", "Kept after the interruption.", "")
     person.answers("How much did it matter?", "5")
@@ -195,10 +123,10 @@ def test_ctrl_c_keeps_the_answers_so_far_and_marks_the_run_interrupted(
     assert "Your answers so far are kept (steps done: 3)" in stopped
     assert person.done() == 130
 
-    [run] = encounters(env, "workshop", "runs", "--json")
+    [run] = encounters_json(terminal_env, "workshop", "runs", "--json")
     assert run["status"] == "interrupted"
     assert run["finished_at"] is None
     assert run["steps"] == ["hello", "first", "talk"]
-    [entry] = encounters(env, "list", "--workshop", "terminal-check", "--json")
+    [entry] = encounters_json(terminal_env, "list", "--workshop", "terminal-check", "--json")
     assert entry["workshop_step"] == "first"
     assert entry["answers"][0]["answer"] == "Kept after the interruption."
