@@ -225,3 +225,9 @@ def test_quick_coercion_is_installed_on_every_parameter() -> None:
             seen += 1
         pending.extend(getattr(current, "commands", {}).values())
     assert seen > 100
+
+
+def test_listing_loads_no_openssl(warm: Path) -> None:
+    # hashlib loads OpenSSL (~5 ms): the journal makes its one random secret with secrets only when asked
+    for args in (["list", "-n", "20"], ["search", "synthetic", "-n", "20"]):
+        assert "_hashlib" not in loaded(*args), args

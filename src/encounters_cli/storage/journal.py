@@ -25,7 +25,6 @@ import dataclasses
 import heapq
 import json
 import os
-import secrets
 import sqlite3
 import time
 import uuid
@@ -1277,10 +1276,12 @@ class Store:
         """
         stored = self.get_meta(PARTICIPANT_META_KEY)
         if stored is None:
+            from secrets import token_hex  # here, not at the top: it loads OpenSSL (~5 ms of start-up)
+
             with self._write() as conn:  # two first exports at once must agree on one secret
                 conn.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                    (PARTICIPANT_META_KEY, secrets.token_hex(32)),
+                    (PARTICIPANT_META_KEY, token_hex(32)),
                 )
             stored = self.get_meta(PARTICIPANT_META_KEY)
             assert stored is not None
