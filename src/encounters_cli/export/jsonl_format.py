@@ -43,14 +43,17 @@ def _lines(chunk: list[bytes]) -> bytes:
     and PS are escaped too, because some line readers (Python's ``str.splitlines``) break at them.
     (In UTF-8 their byte sequences stand for nothing else, and in JSON they can only be in a string.)"""
     data = b"\n".join(chunk) + b"\n"
-    for raw, escaped in _ESCAPE_BREAKS:
-        if raw in data:
+    for last, raw, escaped in _ESCAPE_BREAKS:
+        # A lone byte is found at memory speed, a three-byte sequence much more slowly (its first byte,
+        # 0xE2, starts every dash and curly quote): look for the rare last byte first.
+        if last in data and raw in data:
             data = data.replace(raw, escaped)
     return data
 
 
 _ESCAPE_BREAKS = tuple(
-    (char.encode("utf-8"), f"\\u{ord(char):04x}".encode()) for char in ("\x85", "\u2028", "\u2029")
+    (char.encode("utf-8")[-1:], char.encode("utf-8"), f"\\u{ord(char):04x}".encode())
+    for char in ("\x85", "\u2028", "\u2029")
 )
 
 

@@ -16,6 +16,7 @@ no half of one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import tempfile
@@ -128,14 +129,15 @@ def run_export(
             if not confirm(report):
                 return ExportSummary(chosen.name, None, None, 0, report, kept=False)
         selection = _Selection(store, catalogue, lang, request, on_progress)
-        written = chosen.write(selection.records(text=takes_text(chosen)), stdout, selection.job)
+        with _no_cycle_collection():
+            written = chosen.write(selection.records(text=takes_text(chosen)), stdout, selection.job)
         stdout.flush()
         return ExportSummary(chosen.name, None, None, written, selection.report)
 
     path = request.out
     sidecar = sidecar_path(path) if getattr(chosen, "sidecar", False) else None
     selection = _Selection(store, catalogue, lang, request, on_progress)
-    with _AtomicFile(path, request.force) as target:
+    with _AtomicFile(path, request.force) as target, _no_cycle_collection():
         written = chosen.write(selection.records(text=takes_text(chosen)), target.handle, selection.job)
         if settings is not None and confirm is not None and not confirm(selection.report):  # type: ignore[arg-type]
             target.discard()
@@ -162,6 +164,20 @@ def _anonymiser(store: Store, flt: Filter, settings: AnonymiseSettings) -> Anony
     anonymiser = Anonymiser(settings, store.participant_secret(), store.scrub_names())
     anonymiser.plan_groups(store.fact_groups(flt, anonymiser.date_chars))
     return anonymiser
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while records stream: they are trees of dicts and lists,
+    freed by reference counting as soon as they are written, and the collector would otherwise walk
+    the young ones after every few hundred allocations, some 4 % of an anonymised export."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Selection:

@@ -662,6 +662,7 @@ class Store:
                     {seq: _RecordTags(record) for seq, record in by_seq.items()}, _seq_spans(seqs)
                 )
                 for condition, args in _seq_spans(seqs, dense=1):
+                    current, append = None, None  # the answers list of the entry being read
                     for (
                         seq,
                         question_id,
@@ -678,8 +679,11 @@ class Store:
                         " ORDER BY encounter_seq, position",
                         args,
                     ):
-                        record = by_seq.get(seq)
-                        if record is None:  # in a range scan's span but not on this page
+                        if seq != current:  # rows come by entry: look each entry up once
+                            current = seq
+                            record = by_seq.get(seq)
+                            append = None if record is None else record["answers"].append
+                        if append is None:  # in a range scan's span but not on this page
                             continue
                         if encrypted or answer.startswith(SEALED_PREFIX):
                             answer = unseal(answer)
@@ -697,7 +701,7 @@ class Store:
                             value = int(answer)
                         else:
                             value = loads(answer)
-                        record["answers"].append(
+                        append(
                             {
                                 "question_id": question_id,
                                 "phase": phase,
