@@ -7,11 +7,13 @@ these tests pin the behaviour each rule promises.
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 
 import pytest
 
 from encounters_cli.privacy import lexicon as lexicon_module
+from encounters_cli.privacy import names as names_module
 from encounters_cli.privacy.lexicon import Lexicon, default_lexicon, reset_default_lexicon
 from encounters_cli.privacy.names import guess_base, name_forms, name_key
 from encounters_cli.privacy.recognisers import Scrubber, find_identifiers
@@ -226,3 +228,103 @@ def test_find_identifiers_reports_the_name_words() -> None:
     [found] = find_identifiers("client Dana Fictive")
     assert (found.kind, found.text) == ("PERSON", "Dana Fictive")
     assert len(found.parts) == 2
+
+
+# --- the fast path: a text with nobody in it is told without the per-word loop ----------------------
+
+TRICKY = [
+    "Okafor called. We met Mr. Okafor at the desk.",
+    "Okafor called. Afterwards I spoke with Okafor.",
+    "Tapasin asiakkaan. Äiti: Sari Okafor tuli mukaan.",
+    "Kävimme läpi asian: Okafor. Sovimme uuden ajan.",
+    "I saw the forms. Okafor signed them. Dr. Okafor was there. Mrs. Okafor too.",
+    "Tapasin asiakas. Okafor kertoi. Prof. Okafor myös.",
+    'Before the meeting. "Okafor" said nothing.\nOkafor came later!  Okafor left? Okafor… (Okafor)',
+    "e-mail x.Okafor@example.org, path /Okafor/, iOkafor, Okafor2, O'Okafor",
+    "Okafor. okafor. OKAFOR. Okafor’s form. Okafor-niminen. Okafor:lle.",
+    ". Okafor",
+    ": Okafor",
+    "Okafor",
+    "Mr. Okafor",
+    "s. Okafor",
+    "mrs. Okafor",
+    "Veera. Testinen",
+    "Kallion laella. Kallio soitti. Keskustelin Kallion kanssa. Asiakas. Kallio tuli.",
+    "Friday. Kela soitti. Helsingissä oli kylmä.",
+    "Þ, “Okafor” — and Ωmega. Okafor ŠTĚPÁN. Štěpán came.",
+]
+
+
+def _slow(recogniser: names_module.NameRecogniser, text: str) -> list:
+    """``find`` without its fast path."""
+    nobody = recogniser._nobody
+    recogniser._nobody = lambda text: False
+    try:
+        return recogniser.find(text)
+    finally:
+        recogniser._nobody = nobody
+
+
+@pytest.mark.parametrize("lexicon", [VOIKKO, OFF], ids=["voikko", "off"])
+@pytest.mark.parametrize("names", [(), ("Veera Testinen", "Dana Okafor", "Liisa Virtanen")])
+def test_the_fast_path_finds_what_the_word_loop_finds(lexicon: Lexicon, names: tuple[str, ...]) -> None:
+    recogniser = Scrubber(names, lexicon=lexicon).recognisers._names
+    for _ in range(2):  # the second round meets every spelling already judged
+        for text in TRICKY:
+            assert recogniser.find(text) == _slow(recogniser, text), text
+
+
+@needs_voikko
+def test_a_sentence_start_is_a_name_after_a_title_even_once_judged() -> None:
+    scrubber = Scrubber(lexicon=VOIKKO)
+    assert scrubber.scrub("Okafor called back.") == "Okafor called back."  # first in a sentence
+    assert scrubber.recognisers._names._nobody("Okafor called back.")  # now decided on the fast path
+    assert scrubber.scrub("We met Mr. Okafor.") == "We met Mr. [PERSON-1]."
+    assert scrubber.scrub("Äiti: Okafor tuli.") == "Äiti: [PERSON-1] tuli."
+    assert scrubber.scrub("We met Okafor.") == "We met [PERSON-1]."  # mid-sentence
+
+
+@needs_voikko
+def test_a_sentence_start_that_is_also_a_common_word_is_a_name_after_a_role() -> None:
+    scrubber = Scrubber(lexicon=VOIKKO)
+    assert scrubber.scrub("Kallio soitti.") == "Kallio soitti."  # 'rock', first in the sentence
+    assert scrubber.recognisers._names._nobody("Kallio soitti.")
+    assert scrubber.scrub("Tapasin asiakas. Kallio soitti.") == "Tapasin asiakas. [PERSON-1] soitti."
+
+
+@needs_voikko
+def test_a_listed_name_at_a_sentence_start_is_found_though_another_scrubber_judged_it() -> None:
+    plain = Scrubber(lexicon=VOIKKO)  # shares the lexicon's memo with the next one
+    assert plain.scrub("Okafor called back.") == "Okafor called back."
+    listed = Scrubber(["Dana Okafor"], lexicon=VOIKKO)
+    assert listed.scrub("Okafor called back.") == "[PERSON-1] called back."
+    assert plain.scrub("Okafor called back.") == "Okafor called back."
+
+
+def test_a_listed_name_in_lower_case_is_found_in_a_text_of_sentence_starts() -> None:
+    scrubber = Scrubber(["Liisa Virtanen"], lexicon=OFF)
+    assert scrubber.scrub("Before lunch. We met.") == "Before lunch. We met."
+    assert scrubber.scrub("Before lunch. soitin liisalle.") == "Before lunch. soitin [PERSON-1]."
+    assert scrubber.scrub("Before testing. We met.") == "Before testing. We met."  # no listed form
+
+
+@needs_voikko
+def test_a_text_of_words_that_are_never_names_is_decided_at_once() -> None:
+    scrubber = Scrubber(lexicon=VOIKKO)
+    text = "Friday. Kela soitti. Helsingissä oli kylmä. HUS vastasi."
+    assert scrubber.scrub(text) == text
+    assert scrubber.recognisers._names._nobody(text)
+    assert scrubber.scrub("Friday. Kela soitti, Okafor kertoi.") == "Friday. Kela soitti, [PERSON-1] kertoi."
+
+
+def test_the_latin1_token_pattern_matches_as_the_unicode_one() -> None:
+    every = "".join(chr(code) for code in range(256))
+    for char in every:
+        assert (re.fullmatch(r"[^\W\d_]", char) is not None) == (char in names_module._LETTER)
+        assert (names_module._TOKEN.fullmatch(char + "ab") is not None) == (
+            names_module._TOKEN_LATIN1.fullmatch(char + "ab") is not None
+        )
+    samples = [every, every[::-1], "Äiti:Sari Smith:lle O'Neil-Smith ²Ab Ab² ªb Ä-ö Ö’Ä ßA", *TRICKY]
+    for text in samples:
+        if names_module._within_latin1(text):
+            assert names_module._TOKEN_LATIN1.findall(text) == names_module._TOKEN.findall(text)

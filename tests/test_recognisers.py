@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from encounters_cli.privacy.recognisers import (
     Scrubber,
     business_id_is_valid,
     find_identifiers,
+    has_digit,
     hetu_is_valid,
     iban_is_valid,
 )
@@ -466,3 +468,14 @@ def test_hard_negatives_of_names_and_places_stay(text: str) -> None:
 def test_a_name_next_to_an_address_stays_two_identifiers() -> None:
     text = "Tapasin client Dana Fictiven Kauppakadulla 3 B."
     assert scrub(text) == "Tapasin client [PERSON-1] [ADDRESS-1]."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("no digits here", "room 12", "äiti ja isä", "äiti 7", "x²³¹ ½"),  # ² and ½ are no decimal digits
+        *("ääni – hetki…", "\u0663 kertaa", "ä \u0967", "𝟘"),  # beyond Latin-1: the regex decides
+    ],
+)
+def test_has_digit_is_the_digit_regex_in_short(text: str) -> None:
+    assert has_digit(text) == (re.search(r"\d", text) is not None)

@@ -185,10 +185,24 @@ _UPPER = "".join(chr(code) for code in range(0x41, 0x530) if chr(code).isupper()
 # No look-behind here (it doubles the cost of the scan); what stands before a token is checked in Python.
 # Two letters at least: 'I' and 'A' are never names, and English has an 'I' in most sentences.
 _TOKEN = re.compile(rf"[{re.escape(_UPPER)}][^\W\d_]+(?:[-'’][^\W\d_]+)*(?::[^\W\d_]{{1,6}})?")
+# The same pattern for text within Latin-1, as most journal text is: its classes spelled out, which the
+# regex engine tests several times faster than [^\W\d_]'s Unicode categories (about 1 µs a text).
+_LATIN1 = [chr(code) for code in range(256)]
+_LETTER = "".join(char for char in _LATIN1 if char.isalnum() and not char.isdecimal() and char != "_")
+_TOKEN_LATIN1 = re.compile(
+    rf"[{re.escape(''.join(char for char in _LATIN1 if char in _UPPER))}]"
+    rf"[{re.escape(_LETTER)}]+(?:[-'’][{re.escape(_LETTER)}]+)*(?::[{re.escape(_LETTER)}]{{1,6}})?"
+)
+# A word after '. ', unless the dot may end a title ('Mr. Kallio'; see _after_title)
+_STOP = r"\. (?<![mdroMDRO][rsxfRSXF]\. )"
+_AFTER_STOP = re.compile(_STOP + _TOKEN.pattern)
+_AFTER_STOP_LATIN1 = re.compile(_STOP + _TOKEN_LATIN1.pattern)
 _NOT_BEFORE = frozenset("_@.'’/-")
 _NOT_AFTER = frozenset("_@/0123456789")
 _OPENERS = " \t\u00a0\"'“”‘’«»*•·–—-("
 _SENTENCE_ENDS = frozenset(".!?:;\n\r…")
+# The two characters before a word first in a sentence, in the common cases ('. ' is checked for a title)
+_PLAIN_BEFORE = frozenset(end + space for end in "!?;…" for space in " \n") | {".\n", "\n\n", "\r\n"}
 _CUES = wordlists.HONORIFICS | wordlists.ROLES
 _STRONG_CUES = wordlists.HONORIFICS | wordlists.ROLE_BASES
 
@@ -218,6 +232,20 @@ class _Static:
 _Token = tuple[int, int, int, str, bool, bool]
 
 
+_JUDGED_LIMIT = 100_000  # spellings a NameRecogniser keeps judged for its fast path
+
+
+def _within_latin1(text: str) -> bool:
+    """Whether _TOKEN_LATIN1 can stand in for _TOKEN (``isascii`` costs nothing; the encoding little)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _boundary(text: str, start: int) -> int | None:
     """Index of the sentence end before ``start`` ('.', ':' …), -1 at the start of the text, else None."""
     index = start - 1
@@ -238,8 +266,20 @@ def _word_before(text: str, start: int) -> str:
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
+def _first_in_sentence(text: str, start: int) -> bool:
+    """Whether ``_tokens`` gives the word at ``start`` its sentence-start verdict, and no title's."""
+    boundary = _boundary(text, start)
+    return boundary is not None and not (
+        boundary >= 0
+        and (text[boundary] == ":" or text[boundary - 1] in _TITLE_ENDS)
+        and _after_title(text, boundary)
+    )
+
+
 _DOTTED_TITLES = ("mr", "mrs", "ms", "mx", "dr", "prof")
 _TITLE_ENDS = frozenset("rsxfRSXF")  # the last letter of a dotted title
+# the letter before it (mr, mrs, ms, mx, dr, prof): no other character casefolds to end in one of these
+_TITLE_NEXT_TO_ENDS = frozenset("mdroMDRO")
 
 
 def _after_title(text: str, boundary: int) -> bool:
@@ -256,6 +296,113 @@ class NameRecogniser:
         self.lexicon = lexicon
         self.names = names
         self._memo: dict[str, _Static] = lexicon.memo.setdefault("names", {})
+        # What the fast path in ``_nobody`` knows of each spelling, shared like the memo: it does not
+        # depend on the user's list, which each recogniser checks for itself (``_unlisted``).
+        shared = lexicon.memo.setdefault("names-judged", {})
+        self._judged: set[str] = shared.setdefault("judged", set())
+        self._inert: set[str] = shared.setdefault("inert", set())  # never a name, wherever it stands
+        self._quiet: set[str] = shared.setdefault("quiet", set())  # or no name first in a sentence ('We')
+        self._cued: set[str] = shared.setdefault("cued", set())  # quiet, but after a role a name ('Annoin')
+        self._unlisted: set[str] | None = set() if names else None  # spellings none of the user's names
+        self._lowercase = names.lowercase if names else None
+
+    def _info(self, raw: str) -> _Static:
+        info = self._memo.get(raw)
+        if info is None:
+            info = self._describe(raw)
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[raw] = info
+        return info
+
+    def _judge(self, spellings: Iterable[str]) -> None:
+        """Sort new spellings into inert, quiet and cued, by the rules ``_tokens`` applies to each.
+
+        A token becomes a NAME only by being listed, by its verdict, by a title before it (only where
+        the sentence-start verdict is used), or by a cue before it (only for a MAYBE that is no place).
+        Every person found has a NAME token in it, so a text whose tokens cannot become NAME has nobody.
+        """
+        if len(self._judged) > _JUDGED_LIMIT:
+            self._judged.clear()
+            self._inert.clear()
+            self._quiet.clear()
+            self._cued.clear()
+        for raw in spellings:
+            if raw in self._judged:
+                continue
+            self._judged.add(raw)
+            info = self._info(raw)
+            if info.initial == info.mid:
+                if info.mid <= NO or (info.mid == MAYBE and info.place):
+                    self._inert.add(raw)
+                    self._quiet.add(raw)
+            elif info.initial < NAME:  # first in a sentence: no name, unless after a title
+                self._quiet.add(raw)
+                if info.initial == MAYBE and not info.place:
+                    self._cued.add(raw)  # … or a role: 'asiakas. Annoin' (_word_before crosses the dot)
+
+    def _none_listed(self, spellings: list[str]) -> bool:
+        """Whether no spelling is a form of the user's names (which ``_tokens`` makes a NAME anywhere)."""
+        unlisted = self._unlisted
+        if unlisted is None or unlisted.issuperset(spellings):
+            return True
+        if len(unlisted) > _JUDGED_LIMIT:
+            unlisted.clear()
+        names = self.names
+        for raw in spellings:
+            if raw not in unlisted:
+                info = self._info(raw)
+                if names.forms.get(info.fold) is not None or info.voikko_lemma in names.bases:
+                    return False
+                unlisted.add(raw)
+        return True
+
+    def _nobody(self, text: str) -> bool:
+        """True if ``find`` would find nobody, decided without the per-word loop of ``_tokens``.
+
+        Most journal texts are like this: their only capitalised words are sentence starts ('Before',
+        'Sovimme'), which are names in mid-sentence but not first, and words that are never names.
+        False means only 'perhaps': ``find`` then takes the slow path.
+        """
+        latin1 = text.isascii() or _within_latin1(text)
+        tokens = (_TOKEN_LATIN1 if latin1 else _TOKEN).findall(text)
+        if not self._none_listed(tokens):
+            return False
+        inert = self._inert
+        if not inert.issuperset(tokens):
+            quiet = self._quiet
+            if not quiet.issuperset(tokens):
+                self._judge(tokens)
+                if not quiet.issuperset(tokens):
+                    return False  # a word that may be a name wherever it stands
+            cued = self._cued
+            # Most often every word starts the text or follows '. ': then the words after '. ' (each also
+            # one of the tokens), and the first if the text starts with it, are all of them.
+            if cued.isdisjoint(tokens) and len(tokens) == len(
+                (_AFTER_STOP_LATIN1 if latin1 else _AFTER_STOP).findall(text)
+            ) + text.startswith(tokens[0]):
+                tokens = []
+            find = text.find
+            position = 0
+            for token in tokens:
+                # this token's own place: an occurrence between the last token and it would have
+                # been a match of the pattern itself
+                start = find(token, position)
+                position = start + len(token)
+                if token in inert:
+                    continue
+                # first in a sentence, in short for the common cases ('done. Next', not 'Mr. Next')
+                before = text[start - 2 : start]
+                if before == ". ":
+                    plain = text[start - 3] not in _TITLE_ENDS or text[start - 4] not in _TITLE_NEXT_TO_ENDS
+                else:
+                    plain = before in _PLAIN_BEFORE or start == 0
+                if not (plain or _first_in_sentence(text, start)):
+                    return False
+                if token in cued and _word_before(text, start) in _CUES:
+                    return False
+        lowercase = self._lowercase
+        return lowercase is None or lowercase.search(text) is None or not self._with_lowercase_names(text, [])
 
     def _describe(self, raw: str) -> _Static:
         length = len(raw) - 2 if raw.endswith(("'s", "’s")) else len(raw)  # Priya's: the name is Priya
@@ -326,7 +473,7 @@ class NameRecogniser:
         size = len(text)
         memo = self._memo
         names = self.names if self.names else None
-        for match in _TOKEN.finditer(text):
+        for match in (_TOKEN_LATIN1 if text.isascii() or _within_latin1(text) else _TOKEN).finditer(text):
             start, end = match.span()
             if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE):
                 continue  # inside a word, an email or a path: 'iPhone', 'x.Liisa@'
@@ -335,10 +482,7 @@ class NameRecogniser:
             raw = match.group()
             info = memo.get(raw)
             if info is None:
-                info = self._describe(raw)
-                if len(memo) > 100_000:
-                    memo.clear()
-                memo[raw] = info
+                info = self._info(raw)
             if names is not None:
                 base = names.forms.get(info.fold)
                 if base is None and info.voikko_lemma in names.bases:
@@ -369,6 +513,8 @@ class NameRecogniser:
         return tokens
 
     def find(self, text: str) -> list[Found]:
+        if self._nobody(text):
+            return []
         tokens = self._tokens(text)
         if self.names and self.names.lowercase is not None:
             tokens = self._with_lowercase_names(text, tokens)

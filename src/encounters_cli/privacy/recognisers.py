@@ -92,6 +92,23 @@ _SPACES = frozenset(" \u00a0")
 _TIME_OR_DATE = frozenset(".:,/")
 
 
+def has_digit(text: str) -> bool:
+    """``_DIGIT.search(text) is not None``, several times faster: C-level ``in`` tests for 0-9, and the
+    regex only for text beyond Latin-1 (no other Latin-1 character is a decimal digit)."""
+    if (
+        "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+        or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+    ):  # fmt: skip
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _DIGIT.search(text) is not None
+    return False
+
+
 def _numbers(text: str) -> list[Found]:
     """Identifiers with digits, found from each run of digits by the shape around it.
 
@@ -103,7 +120,7 @@ def _numbers(text: str) -> list[Found]:
     found: list[Found] = []
     size = len(text)
     taken = -1  # runs inside something already found are skipped
-    if _DIGIT.search(text) is None:
+    if not has_digit(text):
         return found
     for run in _DIGITS.finditer(text):
         start, end = run.span()
@@ -199,12 +216,15 @@ class Recognisers:
         recogniser runs.
         """
         candidates = self._names.find(text)
-        candidates += _numbers(text)
+        if has_digit(text):
+            candidates += _numbers(text)
         if "@" in text:
             candidates += emails(text)
-        if "/" in text or "www." in text or "WWW." in text or "Www." in text:
+        if "/" in text or (
+            ("ww." in text or "WW." in text) and ("www." in text or "WWW." in text or "Www." in text)
+        ):
             candidates += urls(text)
-        return merge(text, candidates)
+        return merge(text, candidates) if len(candidates) > 1 else candidates
 
 
 _plain: Recognisers | None = None
