@@ -138,9 +138,12 @@ def _head_columns(anonymised: bool) -> tuple[str, ...]:
     return _ANONYMISED_HEAD if anonymised else _PLAIN_HEAD
 
 
-def _encounter_cells(record: dict[str, Any], anonymised: bool, ratings: list[str]) -> list[str]:
+def _encounter_cells(
+    record: dict[str, Any], anonymised: bool, ratings: list[str], rated: set[str] | None = None
+) -> list[str]:
+    """An entry's columns before its answers. ``rated``: ``set(ratings)``, when the caller has it."""
     given = record.get("ratings") or {}
-    unknown = given.keys() - set(ratings) if len(given) else ()
+    unknown = given.keys() - (rated if rated is not None else set(ratings)) if len(given) else ()
     if unknown:
         value = sorted(unknown)[0]
         raise EncountersError(
@@ -160,7 +163,7 @@ def _encounter_cells(record: dict[str, Any], anonymised: bool, ratings: list[str
         get("practices"),
         get("values"),
     ]
-    cells = [cell(item) for item in head]
+    cells = [item if item.__class__ is str else cell(item) for item in head]
     cells.extend("" if (score := given.get(value)) is None else str(score) for value in ratings)
     cells.append(cell(get("label")))
     return cells
@@ -180,6 +183,12 @@ def field(text: str) -> str:
 
 def row(cells: Iterable[str]) -> str:
     """Cells as one CSV line, without its line end."""
+    cells = cells if isinstance(cells, list) else list(cells)
+    line = ",".join(cells)
+    # Most lines need no quoting: then the joined line has only the separators' commas and no quote
+    # or line break, which four scans of it tell at once, rather than a test per cell.
+    if line.count(",") == len(cells) - 1 and '"' not in line and "\n" not in line and "\r" not in line:
+        return line
     return ",".join(map(field, cells))
 
 
@@ -207,34 +216,37 @@ def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJo
     no_answer = "," * (len(answer_columns) - 1) + CRLF  # an entry without answers still has its row
     # An answer's columns but its answer and time, the same on thousands of rows: CSV text once
     heads: dict[tuple[Any, ...], tuple[str, str]] = {}  # -> (question_id .. question + ",", "," + version)
+    rated = set(ratings)
     count = 0
     for record in records:
-        prefix = row(_encounter_cells(record, anonymised, ratings)) + ","
+        prefix = row(_encounter_cells(record, anonymised, ratings, rated)) + ","
         answers = record.get("answers") or ()
         if not answers:
             chunk.append(prefix + no_answer)
         for answer in answers:
-            get = answer.get
             key = (
-                get("question_id"),
-                get("phase"),
-                get("role"),
-                get("question_type"),
-                get("question"),
-                get("catalogue_version"),
+                answer["question_id"],
+                answer["phase"],
+                answer["role"],
+                answer["question_type"],
+                answer["question"],
+                answer["catalogue_version"],
             )
             parts = heads.get(key)
             if parts is None:
                 if len(heads) >= _HEADS_KEPT:
                     heads.clear()
                 parts = heads[key] = (row(map(_plain, key[:5])) + ",", "," + field(_plain(key[5])) + CRLF)
-            value = get("answer")
-            text = field(value if value.__class__ is str else cell(value))
+            text = answer["answer"]
+            if text.__class__ is not str:
+                text = cell(text)
+            if "," in text or '"' in text or "\n" in text or "\r" in text:  # field(), without the call
+                text = '"' + text.replace('"', '""') + '"'
             # the pieces, not their sum: joining the chunk copies each piece once, '+' would again
             if anonymised:
                 chunk += (prefix, parts[0], text, parts[1])
             else:
-                chunk += (prefix, parts[0], text, ",", field(_plain(get("answered_at"))), parts[1])
+                chunk += (prefix, parts[0], text, ",", field(_plain(answer.get("answered_at"))), parts[1])
         count += 1
         if len(chunk) >= _PIECES_PER_WRITE:
             stream.write("".join(chunk))
