@@ -164,7 +164,10 @@ def _encounter_cells(
         get("values"),
     ]
     cells = [item if item.__class__ is str else cell(item) for item in head]
-    cells.extend("" if (score := given.get(value)) is None else str(score) for value in ratings)
+    if given:
+        cells.extend("" if (score := given.get(value)) is None else str(score) for value in ratings)
+    else:
+        cells += [""] * len(ratings)
     cells.append(cell(get("label")))
     return cells
 
