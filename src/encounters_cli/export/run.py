@@ -170,7 +170,7 @@ def _anonymiser(store: Store, flt: Filter, settings: AnonymiseSettings) -> Anony
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while records stream: they are trees of dicts and lists,
     freed by reference counting as soon as they are written, and the collector would otherwise walk
-    the young ones after every few hundred allocations, some 4 % of an anonymised export."""
+    the young ones after every few hundred allocations: a few per cent of an anonymised export."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
