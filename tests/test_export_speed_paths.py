@@ -191,16 +191,23 @@ def test_record_texts_of_an_encrypted_journal_take_the_long_way(journal: Path) -
         assert list(store.iter_records(Filter(), batch=3)) == [json.loads(text) for text in plain]
 
 
+def store_with_answer(journal: Path, stored: str) -> Store:
+    """A journal with one entry whose one answer is stored as the text ``stored``, written behind the
+    Store's back; opened."""
+    with Store.open(journal) as store:
+        store.add(Encounter(id=Store.new_id(), status="logged", lang="en", answers=[answer("what", "x")]))
+    connection = sqlite3.connect(str(journal), isolation_level=None)
+    connection.execute("UPDATE answers SET answer = ?", (stored,))
+    connection.close()
+    return Store.open(journal)
+
+
 @pytest.mark.parametrize(
     "stored",
     ['"plain"', '"esc\\"aped\\n"', "3", "-0", "1.5e300", "NaN", "null", "true", "[]", '["a", 1]', " 7", "8 "],
 )
 def test_records_read_any_answer_text_as_json_loads_does(journal: Path, stored: str) -> None:
-    with Store.open(journal) as store:
-        store.add(Encounter(id=Store.new_id(), status="logged", lang="en", answers=[answer("what", "x")]))
-        connection = sqlite3.connect(str(journal), isolation_level=None)
-        connection.execute("UPDATE answers SET answer = ?", (stored,))
-        connection.close()
+    with store_with_answer(journal, stored) as store:
         (record,) = store.iter_records(Filter())
         assert json.dumps(record["answers"][0]["answer"]) == json.dumps(json.loads(stored))
         assert record == slow_records(store, Filter())[0]
@@ -208,13 +215,8 @@ def test_records_read_any_answer_text_as_json_loads_does(journal: Path, stored: 
 
 @pytest.mark.parametrize("stored", ['"open', "[1] 2", "", "{", "'single'"])
 def test_records_refuse_a_damaged_answer_as_json_loads_does(journal: Path, stored: str) -> None:
-    with Store.open(journal) as store:
-        store.add(Encounter(id=Store.new_id(), status="logged", lang="en", answers=[answer("what", "x")]))
-        connection = sqlite3.connect(str(journal), isolation_level=None)
-        connection.execute("UPDATE answers SET answer = ?", (stored,))
-        connection.close()
-        with pytest.raises(json.JSONDecodeError):
-            list(store.iter_records(Filter()))
+    with store_with_answer(journal, stored) as store, pytest.raises(json.JSONDecodeError):
+        list(store.iter_records(Filter()))
 
 
 @pytest.mark.parametrize("method", ["iter_record_texts", "iter_record_bytes", "iter_records"])

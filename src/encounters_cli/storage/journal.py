@@ -422,14 +422,7 @@ class Store:
         """
         self.unlock()
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label, private,"
-                " workshop, workshop_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (encounter.id, *self._encounter_fields(encounter)),
-            )
-            seq = cursor.lastrowid
-            assert seq is not None  # an INSERT into a rowid table always sets it
-            self._insert_children(seq, encounter)
+            self._insert(encounter)
             if finishes_draft is not None:
                 conn.execute("DELETE FROM drafts WHERE id = ?", (finishes_draft,))
 
@@ -444,16 +437,9 @@ class Store:
         with self._write() as conn:
             for encounter in encounters:
                 exists = conn.execute("SELECT 1 FROM encounters WHERE id = ?", (encounter.id,)).fetchone()
-                if exists is not None:
-                    continue
-                cursor = conn.execute(
-                    "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label,"
-                    " private, workshop, workshop_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (encounter.id, *self._encounter_fields(encounter)),
-                )
-                assert cursor.lastrowid is not None
-                self._insert_children(cursor.lastrowid, encounter)
-                added += 1
+                if exists is None:
+                    self._insert(encounter)
+                    added += 1
         return added
 
     def update(self, encounter: Encounter, *, finishes_draft: str | None = None) -> None:
@@ -488,6 +474,17 @@ class Store:
             seq = self._seq_of(encounter_id)
             conn.execute("DELETE FROM encounter_text WHERE rowid = ?", (seq,))
             conn.execute("DELETE FROM encounters WHERE seq = ?", (seq,))  # children go by ON DELETE CASCADE
+
+    def _insert(self, encounter: Encounter) -> None:
+        """The encounter's row and its children, inside the caller's write transaction."""
+        cursor = self._conn.execute(
+            "INSERT INTO encounters (id, status, created_at, updated_at, domain, lang, label, private,"
+            " workshop, workshop_step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (encounter.id, *self._encounter_fields(encounter)),
+        )
+        seq = cursor.lastrowid
+        assert seq is not None  # an INSERT into a rowid table always sets it
+        self._insert_children(seq, encounter)
 
     def _encounter_fields(self, encounter: Encounter) -> tuple[Any, ...]:
         """Column values after ``id``, in the order add() and update() both use."""
@@ -786,12 +783,10 @@ class Store:
         What a one-row-per-entry CSV needs for its columns before its first row, without reading
         any free text. ``skip_private``: as if private entries were not selected.
         """
-        where, params = _where(flt)
         # the selection (its limit counts private entries too), then without the private ones
-        selected = f"e.seq IN (SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?)"
+        selected, args = _selected(flt)
         if skip_private:
             selected += " AND NOT e.private"
-        args = [*params, -1 if flt.limit is None else max(flt.limit, 0)]
         # Stream order as one sortable text: created_at (fixed width), seq, then position reversed.
         with self._guard():
             questions = self._conn.execute(
@@ -1066,10 +1061,7 @@ class Store:
         ``practices`` sorted without repeats. Counting 100,000 entries this way costs a fraction of
         streaming their facts into Python.
         """
-        where, params = _where(flt)
-        if flt.limit is not None:
-            where = f"e.seq IN (SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?)"
-            params = [*params, max(flt.limit, 0)]
+        where, params = _selected(flt)
         with self._guard():
             rows = self._conn.execute(
                 "SELECT substr(e.created_at, 1, ?), min(e.created_at), e.domain, e.lang,"
@@ -1517,6 +1509,18 @@ def _where(flt: Filter) -> tuple[str, builtins.list[Any]]:
         )
         params.append(value)
     return (" AND ".join(clauses) or "1"), params
+
+
+def _selected(flt: Filter) -> tuple[str, builtins.list[Any]]:
+    """A condition on ``encounters e`` (and its parameters) that holds for exactly the entries
+    ``list(flt)`` selects: with a limit, the newest ``limit`` of those ``_where`` matches."""
+    where, params = _where(flt)
+    if flt.limit is None:
+        return where, params
+    return (
+        f"e.seq IN (SELECT e.seq FROM encounters e WHERE {where} {_NEWEST_FIRST} LIMIT ?)",
+        [*params, max(flt.limit, 0)],
+    )
 
 
 def fts_query(text: str) -> str:
