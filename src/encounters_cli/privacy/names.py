@@ -235,7 +235,7 @@ _Token = tuple[int, int, int, str, bool, bool]
 _JUDGED_LIMIT = 100_000  # spellings a NameRecogniser keeps judged for its fast path
 
 
-def _within_latin1(text: str) -> bool:
+def within_latin1(text: str) -> bool:
     """Whether _TOKEN_LATIN1 can stand in for _TOKEN (``isascii`` costs nothing; the encoding little)."""
     if text.isascii():
         return True
@@ -364,7 +364,7 @@ class NameRecogniser:
         'Sovimme'), which are names in mid-sentence but not first, and words that are never names.
         False means only 'perhaps': ``find`` then takes the slow path.
         """
-        latin1 = text.isascii() or _within_latin1(text)
+        latin1 = within_latin1(text)
         tokens = (_TOKEN_LATIN1 if latin1 else _TOKEN).findall(text)
         if not self._none_listed(tokens):
             return False
@@ -473,7 +473,7 @@ class NameRecogniser:
         size = len(text)
         memo = self._memo
         names = self.names if self.names else None
-        for match in (_TOKEN_LATIN1 if text.isascii() or _within_latin1(text) else _TOKEN).finditer(text):
+        for match in (_TOKEN_LATIN1 if within_latin1(text) else _TOKEN).finditer(text):
             start, end = match.span()
             if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE):
                 continue  # inside a word, an email or a path: 'iPhone', 'x.Liisa@'
@@ -528,14 +528,7 @@ class NameRecogniser:
         if run:
             self._people(text, run, found)
         if self.names:  # every mention of a listed person is keyed by the whole listed name
-            found = [
-                item._replace(
-                    parts=self.names.person(item.parts), key=" ".join(self.names.person(item.parts))
-                )
-                if all(part in self.names.bases for part in item.parts)
-                else item
-                for item in found
-            ]
+            found = [self._listed(item) for item in found]
         return found
 
     def _listed(self, item: Found) -> Found:

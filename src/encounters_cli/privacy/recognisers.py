@@ -61,7 +61,7 @@ from encounters_cli.privacy.found import (
     Found,
 )
 from encounters_cli.privacy.lexicon import Lexicon, default_lexicon
-from encounters_cli.privacy.names import NameRecogniser, NamesList
+from encounters_cli.privacy.names import NameRecogniser, NamesList, within_latin1
 from encounters_cli.privacy.phones import phone_at
 from encounters_cli.privacy.web import emails, urls
 
@@ -100,13 +100,7 @@ def has_digit(text: str) -> bool:
         or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
     ):  # fmt: skip
         return True
-    if text.isascii():
-        return False
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return _DIGIT.search(text) is not None
-    return False
+    return not within_latin1(text) and _DIGIT.search(text) is not None
 
 
 def _numbers(text: str) -> list[Found]:
