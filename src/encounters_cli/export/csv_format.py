@@ -240,11 +240,8 @@ def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJo
                 if len(heads) >= _HEADS_KEPT:
                     heads.clear()
                 parts = heads[key] = (row(map(_plain, key[:5])) + ",", "," + field(_plain(key[5])) + CRLF)
-            text = answer["answer"]
-            if text.__class__ is not str:
-                text = cell(text)
-            if "," in text or '"' in text or "\n" in text or "\r" in text:  # field(), without the call
-                text = '"' + text.replace('"', '""') + '"'
+            value = answer["answer"]
+            text = field(value if value.__class__ is str else cell(value))
             # the pieces, not their sum: joining the chunk copies each piece once, '+' would again
             if anonymised:
                 chunk += (prefix, parts[0], text, parts[1])
