@@ -106,6 +106,17 @@ def export(
         ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="With --anonymise: skip the preview.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            help="Processes that format a json, jsonl, csv or md export at once (default: one a core, at"
+            " most 4; 1: one process). An anonymised export always uses one.",
+        ),
+    ] = None,
 ) -> None:
     """Export the journal (or a selection) as json, jsonl, csv, md or qdpx; --anonymise for research."""
     from encounters_cli.cli import render
@@ -141,7 +152,7 @@ def export(
         path = None
     else:
         path = Path(out).expanduser() if out else default_path(fmt, anonymised=anonymise)
-    request = ExportRequest(fmt, flt, path, force=force, wide=wide, anonymise=settings)
+    request = ExportRequest(fmt, flt, path, force=force, wide=wide, anonymise=settings, jobs=jobs)
     store = shared.store
     console = render.stderr_console()
     ask = settings is not None and not yes and stdin_is_terminal() and sys.stderr.isatty()

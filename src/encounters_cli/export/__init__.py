@@ -8,8 +8,9 @@ anonymises and writes lives in ``export/run.py``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from encounters_cli.errors import UsageError
@@ -59,6 +60,58 @@ class Exporter(Protocol):
     def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
         """Write every record to ``out`` (streaming: never hold them all); return how many were written."""
         ...
+
+
+class PagedExporter(Exporter, Protocol):
+    """A format whose body is its records' pages one after another: ``start``, each page's bytes
+    (``page``), ``separator`` between two pages that hold records, then ``end``. A page is formatted
+    on its own, so ``export/pages.py`` can have several processes format pages at once."""
+
+    separator: bytes
+
+    def start(self, job: ExportJob) -> bytes:
+        """What comes before the first record (a header row, the opening of a document)."""
+        ...
+
+    def page(self, records: Iterable[Any], job: ExportJob) -> tuple[int, bytes]:
+        """Some records, formatted: how many there were, and their bytes."""
+        ...
+
+    def end(self, job: ExportJob, count: int) -> bytes:
+        """What comes after the last of ``count`` records; ``job.describe()`` is final by now."""
+        ...
+
+
+PAGE_SIZE = 500  # records in a page read from the journal: a couple of megabytes of text at most
+_STREAM_PAGE = 128  # records in a page of a stream (in_pages), held as dicts while it is formatted
+
+
+def is_paged(chosen: Exporter) -> bool:
+    """Whether ``chosen`` is written in pages (see ``PagedExporter``)."""
+    return hasattr(chosen, "page")
+
+
+def write_pages(
+    chosen: PagedExporter, pages: Iterable[tuple[int, bytes]], out: BinaryIO, job: ExportJob
+) -> int:
+    """Write a paged format: its start, its pages in order, its end; return how many records."""
+    out.write(chosen.start(job))
+    count = 0
+    for found, data in pages:
+        if found:
+            if count:
+                out.write(chosen.separator)
+            out.write(data)
+            count += found
+    out.write(chosen.end(job, count))
+    return count
+
+
+def in_pages(chosen: PagedExporter, records: Iterable[Any], job: ExportJob) -> Iterator[tuple[int, bytes]]:
+    """A stream of records as ``chosen``'s pages, formatted in this process, a few at a time."""
+    stream = iter(records)
+    while batch := list(islice(stream, _STREAM_PAGE)):
+        yield chosen.page(batch, job)
 
 
 def record_bytes(record: dict[str, Any] | str | bytes) -> bytes:

@@ -16,9 +16,10 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from encounters_cli.errors import EncountersError
+from encounters_cli.export import in_pages, write_pages
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
@@ -73,8 +74,6 @@ _ANONYMISED_ANSWER = (
 )
 RATING_PREFIX = "rating_"
 ANSWER_PREFIX = "answer_"
-_ROWS_PER_WRITE = 512
-_PIECES_PER_WRITE = 4 * _ROWS_PER_WRITE  # the tidy CSV's rows go to its chunk in pieces
 
 
 def cell(value: Any) -> str:
@@ -122,16 +121,20 @@ class CsvExporter:
     suffix = ".csv"
     text = True
     sidecar = True  # the about goes to <out>.about.json
+    separator = b""  # a page ends with its last row's line end
 
     def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
-        # newline="": the csv module writes its own CRLF and must see line breaks inside fields as they are
-        stream = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
-        try:
-            count = (_write_wide if job.wide else _write_tidy)(records, stream, job)
-            stream.flush()
-        finally:
-            stream.detach()  # the caller owns ``out``: do not close it
-        return count
+        return write_pages(self, in_pages(self, records, job), out, job)
+
+    def start(self, job: ExportJob) -> bytes:
+        return (_wide_header(job) if job.wide else _tidy_header(job)).encode("utf-8")
+
+    def page(self, records: Iterable[dict[str, Any]], job: ExportJob) -> tuple[int, bytes]:
+        count, text = (_wide_rows if job.wide else _tidy_rows)(records, job)
+        return count, text.encode("utf-8")
+
+    def end(self, job: ExportJob, count: int) -> bytes:
+        return b""
 
 
 def _head_columns(anonymised: bool) -> tuple[str, ...]:
@@ -202,24 +205,30 @@ def _plain(value: Any) -> str:
     return str(value) if value else ""
 
 
-def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJob) -> int:
+def _tidy_header(job: ExportJob) -> str:
+    answer_columns = _ANONYMISED_ANSWER if job.anonymised else _PLAIN_ANSWER
+    ratings = rating_columns(job.catalogue, job.rating_ids)
+    columns = [*_head_columns(job.anonymised), *(RATING_PREFIX + value for value in ratings), "label"]
+    return row([*columns, *answer_columns]) + CRLF
+
+
+# An answer's columns but its answer and time, the same on thousands of rows, as CSV text once:
+# (question_id, phase, role, question_type, question, catalogue_version) -> the text before the
+# answer, and the text after its time.
+_HEADS: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+
+def _tidy_rows(records: Iterable[dict[str, Any]], job: ExportJob) -> tuple[int, str]:
     """One row per answer. The text is put together here rather than by the csv module: an entry's
     twenty-odd columns are quoted once and repeated on each of its answer rows, and an answer's
-    question columns, the same on thousands of rows, once per export."""
+    question columns, the same on thousands of rows, once per export (``_HEADS``)."""
     anonymised = job.anonymised
     ratings = rating_columns(job.catalogue, job.rating_ids)
     answer_columns = _ANONYMISED_ANSWER if anonymised else _PLAIN_ANSWER
-    header = [
-        *_head_columns(anonymised),
-        *(RATING_PREFIX + value for value in ratings),
-        "label",
-        *answer_columns,
-    ]
-    chunk: list[str] = [row(header) + CRLF]
     no_answer = "," * (len(answer_columns) - 1) + CRLF  # an entry without answers still has its row
-    # An answer's columns but its answer and time, the same on thousands of rows: CSV text once
-    heads: dict[tuple[Any, ...], tuple[str, str]] = {}  # -> (question_id .. question + ",", "," + version)
+    heads = _HEADS
     rated = set(ratings)
+    chunk: list[str] = []
     count = 0
     for record in records:
         prefix = row(_encounter_cells(record, anonymised, ratings, rated)) + ","
@@ -248,29 +257,30 @@ def _write_tidy(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJo
             else:
                 chunk += (prefix, parts[0], text, ",", field(_plain(answer.get("answered_at"))), parts[1])
         count += 1
-        if len(chunk) >= _PIECES_PER_WRITE:
-            stream.write("".join(chunk))
-            chunk.clear()
-    stream.write("".join(chunk))
-    return count
+    return count, "".join(chunk)
 
 
-def _write_wide(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJob) -> int:
-    writer = csv.writer(stream, dialect="excel", lineterminator=CRLF)
-    anonymised = job.anonymised
+def _wide_header(job: ExportJob) -> str:
     ratings = rating_columns(job.catalogue, job.rating_ids)
     questions = question_columns(job.catalogue, job.question_ids)
-    position = {question_id: index for index, question_id in enumerate(questions)}
-    writer.writerow(
+    text = io.StringIO(newline="")  # as written: the csv module puts in its own CRLF
+    csv.writer(text, dialect="excel", lineterminator=CRLF).writerow(
         [
-            *_head_columns(anonymised),
+            *_head_columns(job.anonymised),
             *(RATING_PREFIX + value for value in ratings),
             "label",
             *(ANSWER_PREFIX + question_id for question_id in questions),
         ]
     )
+    return text.getvalue()
+
+
+def _wide_rows(records: Iterable[dict[str, Any]], job: ExportJob) -> tuple[int, str]:
+    anonymised = job.anonymised
+    ratings = rating_columns(job.catalogue, job.rating_ids)
+    questions = question_columns(job.catalogue, job.question_ids)
+    position = {question_id: index for index, question_id in enumerate(questions)}
     rows: list[list[str]] = []
-    count = 0
     for record in records:
         answers: list[str | None] = [None] * len(questions)
         for answer in record.get("answers") or ():
@@ -287,12 +297,9 @@ def _write_wide(records: Iterable[dict[str, Any]], stream: TextIO, job: ExportJo
         rows.append(
             _encounter_cells(record, anonymised, ratings) + ["" if text is None else text for text in answers]
         )
-        count += 1
-        if len(rows) >= _ROWS_PER_WRITE:
-            writer.writerows(rows)
-            rows.clear()
-    writer.writerows(rows)
-    return count
+    text = io.StringIO(newline="")
+    csv.writer(text, dialect="excel", lineterminator=CRLF).writerows(rows)
+    return len(rows), text.getvalue()
 
 
 EXPORTER = CsvExporter()

@@ -11,14 +11,13 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from encounters_cli.export import record_bytes
+from encounters_cli.export import in_pages, record_bytes, write_pages
 
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
 
 FORMAT_NAME = "encounters-export"
 FORMAT_VERSION = 1
-_FLUSH_EVERY = 256  # records per write call: fewer, larger writes without holding much
 
 # check_circular=False: records are plain trees built by to_json(), never cyclic, and the check costs.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
@@ -29,24 +28,23 @@ class JsonExporter:
     suffix = ".json"
     text = True
     takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
+    separator = b",\n"  # between records, so between pages too
 
     def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
+        return write_pages(self, in_pages(self, records, job), out, job)
+
+    def start(self, job: ExportJob) -> bytes:
         head = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
-        out.write((_ENCODE(head)[:-1] + ',\n"encounters": [').encode("utf-8"))
-        count = 0
-        chunk: list[bytes] = []
-        for record in records:
-            chunk.append(b"\n" if count == 0 else b",\n")
-            chunk.append(record_bytes(record))
-            count += 1
-            if len(chunk) >= 2 * _FLUSH_EVERY:
-                out.write(b"".join(chunk))
-                chunk.clear()
-        chunk.append(b"\n],\n" if count else b"],\n")
-        out.write(b"".join(chunk))
+        return (_ENCODE(head)[:-1] + ',\n"encounters": [\n').encode("utf-8")
+
+    def page(self, records: Iterable[dict[str, Any] | str | bytes], job: ExportJob) -> tuple[int, bytes]:
+        texts = [record_bytes(record) for record in records]
+        return len(texts), self.separator.join(texts)
+
+    def end(self, job: ExportJob, count: int) -> bytes:
         about = json.dumps(job.describe(), ensure_ascii=False, indent=2)
-        out.write(f'"about": {about}\n}}\n'.encode())
-        return count
+        close = "\n]" if count else "]"  # the last record's line ends before the bracket
+        return f'{close},\n"about": {about}\n}}\n'.encode()
 
 
 EXPORTER = JsonExporter()

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from encounters_cli.export import record_bytes
+from encounters_cli.export import in_pages, record_bytes, write_pages
 
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
-
-_FLUSH_EVERY = 256
 
 
 class JsonlExporter:
@@ -23,19 +21,20 @@ class JsonlExporter:
     text = True
     sidecar = True  # the about goes to <out>.about.json
     takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
+    separator = b""  # a page ends with its last line's line feed
 
     def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
-        count = 0
-        chunk: list[bytes] = []
-        for record in records:
-            chunk.append(record_bytes(record))
-            count += 1
-            if len(chunk) >= _FLUSH_EVERY:
-                out.write(_lines(chunk))
-                chunk.clear()
-        if chunk:
-            out.write(_lines(chunk))
-        return count
+        return write_pages(self, in_pages(self, records, job), out, job)
+
+    def start(self, job: ExportJob) -> bytes:
+        return b""
+
+    def page(self, records: Iterable[dict[str, Any] | str | bytes], job: ExportJob) -> tuple[int, bytes]:
+        lines = [record_bytes(record) for record in records]
+        return len(lines), _lines(lines) if lines else b""
+
+    def end(self, job: ExportJob, count: int) -> bytes:
+        return b""
 
 
 def _lines(chunk: list[bytes]) -> bytes:

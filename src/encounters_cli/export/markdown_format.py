@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from encounters_cli.export import in_pages, write_pages
 from encounters_cli.i18n import translate
 
 if TYPE_CHECKING:
@@ -85,22 +86,25 @@ class MarkdownExporter:
     name = "md"
     suffix = ".md"
     text = True
+    separator = b""  # an entry's text starts with its own blank line
 
     def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
-        lang = job.lang
-        catalogue = job.catalogue
-        names = _Names(catalogue, lang)
+        return write_pages(self, in_pages(self, records, job), out, job)
+
+    def start(self, job: ExportJob) -> bytes:
         head = job.describe()  # its statement and tool are fixed; the counts come at the end
-        title = _t(lang, "title.anonymised" if job.anonymised else "title")
-        out.write(f"# {title}\n\n{escape(str(head.get('statement') or ''))}\n".encode())
-        count = 0
-        for record in records:
-            out.write(_encounter(record, names, lang).encode("utf-8"))
-            count += 1
-        if not count:
-            out.write(f"\n{_t(lang, 'empty')}\n".encode())
-        out.write(_about(job.describe(), lang, count).encode("utf-8"))
-        return count
+        title = _t(job.lang, "title.anonymised" if job.anonymised else "title")
+        return f"# {title}\n\n{escape(str(head.get('statement') or ''))}\n".encode()
+
+    def page(self, records: Iterable[dict[str, Any]], job: ExportJob) -> tuple[int, bytes]:
+        lang = job.lang
+        names = _Names(job.catalogue, lang)
+        texts = [_encounter(record, names, lang) for record in records]
+        return len(texts), "".join(texts).encode("utf-8")
+
+    def end(self, job: ExportJob, count: int) -> bytes:
+        empty = "" if count else f"\n{_t(job.lang, 'empty')}\n"
+        return (empty + _about(job.describe(), job.lang, count)).encode("utf-8")
 
 
 class _Names:

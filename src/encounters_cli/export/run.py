@@ -4,13 +4,17 @@ Core code: no typer, no rich. The command line gives a ``Filter``, the format an
 it hears back through two callbacks, ``on_progress(n)`` (entries read so far) and ``confirm(report)``
 (an anonymised export's counts, before anything is kept), and gets an ``ExportSummary``.
 
-Records stream from the journal to the writer one page at a time; nothing holds the whole
+Records go from the journal to the writer one page at a time; nothing holds the whole
 selection. No Encounter objects are built on the way: a writer that takes text (jsonl, json) gets
 each record as the JSON text SQLite writes (``Store.iter_record_bytes``), the others get plain
-dicts filled straight from the rows (``Store.iter_records``), and the anonymiser works on those. A
-file is written to a temporary file in the same folder (0600 from the start) and renamed over the target
-only when the writer has finished, so an error, Ctrl-C or a "no" at the preview leaves no file and
-no half of one.
+dicts filled straight from the rows (``Store.iter_records``), and the anonymiser works on those.
+A plain export in a paged format (jsonl, json, csv, md) has its pages read and formatted by
+several processes at once (``export/pages.py``); an anonymised one, whose pseudonyms and counts
+run across the whole selection, streams through this process, as qdpx does.
+
+A file is written to a temporary file in the same folder (0600 from the start) and renamed over the
+target only when the writer has finished, so an error, Ctrl-C or a "no" at the preview leaves no
+file and no half of one.
 """
 
 from __future__ import annotations
@@ -27,7 +31,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from encounters_cli.errors import EncountersError, UsageError
-from encounters_cli.export import Exporter, ExportJob, exporter, takes_text
+from encounters_cli.export import (
+    Exporter,
+    ExportJob,
+    PagedExporter,
+    exporter,
+    is_paged,
+    takes_text,
+    write_pages,
+)
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
@@ -48,6 +60,7 @@ class ExportRequest:
     force: bool = False  # replace an existing file
     wide: bool = False  # csv: one row per encounter
     anonymise: AnonymiseSettings | None = None
+    jobs: int | None = None  # processes formatting a plain paged export (pages.py); None: one a core
 
 
 @dataclass
@@ -130,7 +143,7 @@ def run_export(
                 return ExportSummary(chosen.name, None, None, 0, report, kept=False)
         selection = _Selection(store, catalogue, lang, request, on_progress)
         with _no_cycle_collection():
-            written = chosen.write(selection.records(text=takes_text(chosen)), stdout, selection.job)
+            written = selection.write(chosen, stdout)
         stdout.flush()
         return ExportSummary(chosen.name, None, None, written, selection.report)
 
@@ -138,7 +151,7 @@ def run_export(
     sidecar = sidecar_path(path) if getattr(chosen, "sidecar", False) else None
     selection = _Selection(store, catalogue, lang, request, on_progress)
     with _AtomicFile(path, request.force) as target, _no_cycle_collection():
-        written = chosen.write(selection.records(text=takes_text(chosen)), target.handle, selection.job)
+        written = selection.write(chosen, target.handle)
         if settings is not None and confirm is not None and not confirm(selection.report):  # type: ignore[arg-type]
             target.discard()
             return ExportSummary(chosen.name, None, None, 0, selection.report, kept=False)
@@ -193,6 +206,7 @@ class _Selection:
     ) -> None:
         self.store = store
         self.flt = request.flt
+        self.jobs = request.jobs
         self.on_progress = on_progress
         self.written = 0
         settings = request.anonymise
@@ -224,6 +238,25 @@ class _Selection:
             question_ids=question_ids,
             rating_ids=rating_ids,
         )
+
+    def write(self, chosen: Exporter, out: BinaryIO) -> int:
+        """Write the selection in format ``chosen`` to ``out``: a plain export of a paged format page
+        by page, in several processes where it can (``export/pages.py``); the rest as one stream."""
+        if self.anonymiser is None and is_paged(chosen):
+            return write_pages(chosen, self._pages(chosen), out, self.job)  # type: ignore[arg-type]
+        return chosen.write(self.records(text=takes_text(chosen)), out, self.job)
+
+    def _pages(self, chosen: PagedExporter) -> Iterator[tuple[int, bytes]]:
+        from encounters_cli.export.pages import default_jobs, formatted_pages
+
+        jobs = default_jobs() if self.jobs is None else self.jobs
+        progress = self.on_progress
+        pages = formatted_pages(self.store, self.flt, chosen, self.job, text=takes_text(chosen), jobs=jobs)
+        for found, data in pages:
+            self.written += found  # before the page goes on: the end's description counts it
+            if progress is not None:
+                progress(self.written)
+            yield found, data
 
     def records(self, *, text: bool = False) -> Iterator[dict[str, Any] | bytes]:
         """The records to write: plain dicts, or anonymised ones; with ``text``, plain records as

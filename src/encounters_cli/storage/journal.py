@@ -49,6 +49,7 @@ from encounters_cli.storage.records import (
     Facts,
     Filter,
     NextStep,
+    Page,
     SearchHit,
     WorkshopRun,
     from_iso,
@@ -194,6 +195,21 @@ class Store:
     def close(self) -> None:
         """Close the connection (safe to call twice); the last one out folds the WAL back into the file."""
         self._conn.close()
+
+    def reopen(self) -> Store:
+        """A second Store on this journal with its own connection, for reading in another process: an
+        export's worker, after fork, where this Store's connection must not be used. It shares this
+        one's state, so an encrypted journal unlocked here is unlocked there, and it never migrates
+        (this one did). Close it when done."""
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self._busy_timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _user_error(exc, self.path, self._busy_timeout) or JournalError(
+                f"cannot open {self.path}: {exc}"
+            ) from exc
+        store = Store(conn, self.path, self._busy_timeout, self._passphrase)
+        store._envelope, store._data_key = self._envelope, self._data_key
+        return store
 
     def __enter__(self) -> Store:
         return self
@@ -607,8 +623,11 @@ class Store:
                 remaining -= len(rows)
             after = (rows[-1][3], rows[-1][0])
 
-    def iter_records(self, flt: Filter, batch: int = 500) -> Iterator[dict[str, Any]]:
+    def iter_records(
+        self, flt: Filter, batch: int = 500, *, page: Page | None = None
+    ) -> Iterator[dict[str, Any]]:
         """``iter_encounters``'s selection in its order as plain records: each exactly ``e.to_json()``.
+        With ``page`` (from ``pages``), only that page of it.
 
         For exports that read every entry's fields (csv, md, qdpx, anonymised): the dicts are filled
         straight from the rows, with no Encounter or Answer objects and no datetimes (timestamps are
@@ -618,7 +637,7 @@ class Store:
         import orjson  # reads a text answer in half the time json's scanner takes (loaded here only)
 
         unseal, loads, fast_loads = self._unseal, json.loads, orjson.loads
-        for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}"):
+        for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}", page=page):
             with self._guard():
                 by_seq: dict[int, dict[str, Any]] = {}
                 for (
@@ -712,7 +731,7 @@ class Store:
                         )
             yield from by_seq.values()  # a dict keeps the page's order
 
-    def iter_record_texts(self, flt: Filter, batch: int = 500) -> Iterator[str]:
+    def iter_record_texts(self, flt: Filter, batch: int = 500, *, page: Page | None = None) -> Iterator[str]:
         """``iter_encounters``'s selection in its order, as ``json.dumps(e.to_json(), ensure_ascii=False)``.
 
         For exports that write records as JSON (jsonl, json): SQLite writes each record itself
@@ -722,38 +741,61 @@ class Store:
         whether the journal has been encrypted meanwhile (in the same snapshot), and stops if so
         rather than copy sealed text.
         """
-        return self._record_texts(flt, batch, encoded=False)  # type: ignore[return-value]
+        return self._record_texts(flt, batch, page, encoded=False)  # type: ignore[return-value]
 
-    def iter_record_bytes(self, flt: Filter, batch: int = 500) -> Iterator[bytes]:
+    def iter_record_bytes(
+        self, flt: Filter, batch: int = 500, *, page: Page | None = None
+    ) -> Iterator[bytes]:
         """``iter_record_texts`` UTF-8 encoded, as SQLite holds the text: a file gets it without its
         being decoded into Python strings and encoded again (a fifth of a jsonl export's time)."""
-        return self._record_texts(flt, batch, encoded=True)  # type: ignore[return-value]
+        return self._record_texts(flt, batch, page, encoded=True)  # type: ignore[return-value]
 
-    def _record_texts(self, flt: Filter, batch: int, *, encoded: bool) -> Iterator[str | bytes]:
+    def _record_texts(
+        self, flt: Filter, batch: int, page: Page | None, *, encoded: bool
+    ) -> Iterator[str | bytes]:
         if self._envelope is not None or not self._has_json_functions():
-            for record in self.iter_records(flt, batch):
+            for record in self.iter_records(flt, batch, page=page):
                 text = json.dumps(record, ensure_ascii=False)
                 yield text.encode("utf-8") if encoded else text
             return
         record = f"CAST({_RECORD_TEXT} AS BLOB)" if encoded else _RECORD_TEXT
         select = f"e.seq, e.created_at, {record}, (SELECT count(*) FROM meta WHERE key = ?)"
-        for rows in self._pages(flt, batch, select, (ENCRYPTION_META_KEY,)):
+        for rows in self._pages(flt, batch, select, (ENCRYPTION_META_KEY,), page=page):
             if rows[0][3]:
                 raise JournalError(_CHANGED_MEANWHILE)
             for row in rows:
                 yield row[2]
 
     def _pages(
-        self, flt: Filter, batch: int, select: str, leading: Sequence[Any] = ()
+        self,
+        flt: Filter,
+        batch: int,
+        select: str,
+        leading: Sequence[Any] = (),
+        *,
+        page: Page | None = None,
     ) -> Iterator[builtins.list[Any]]:
         """The rows of ``SELECT {select} FROM encounters e`` for ``flt``, newest first, a page of ``batch``
         at a time (never an empty one), chained by keyset as in ``iter_encounters``, with no read
         transaction across pages. ``select`` starts with ``e.seq, e.created_at``; ``leading`` are
-        parameters it takes."""
+        parameters it takes. With ``page``, only the rows of that page of the selection."""
         if batch < 1:
             raise ValueError("batch must be at least 1")
-        where, params = _where(flt)
-        remaining = flt.limit
+        if page is None:
+            where, params = _where(flt)
+            remaining = flt.limit
+        else:
+            # A page is a range of keys; only the last one needs the limit (as a condition), the
+            # others lie wholly inside the selection.
+            where, params = _where(flt) if page.next is not None else _selected(flt)
+            remaining = None
+            created, seq = page.first
+            where += " AND e.created_at <= ? AND (e.created_at < ? OR e.seq <= ?)"
+            params = [*params, created, created, seq]
+            if page.next is not None:
+                created, seq = page.next
+                where += " AND e.created_at >= ? AND (e.created_at > ? OR e.seq > ?)"
+                params += [created, created, seq]
         after: tuple[str, int] | None = None
         while remaining is None or remaining > 0:
             size = batch if remaining is None else min(batch, remaining)
@@ -773,6 +815,28 @@ class Store:
             if remaining is not None:
                 remaining -= len(rows)
             after = (rows[-1][1], rows[-1][0])
+
+    def pages(self, flt: Filter, size: int) -> builtins.list[Page]:
+        """``iter_encounters(flt)``'s selection cut into pages of ``size`` entries, in its order, for
+        reading each on its own (``iter_records(flt, page=...)``), in another process if need be.
+
+        A page is a range of keys, so an entry written or deleted meanwhile only makes its page
+        longer or shorter (possibly empty); nothing else shifts, and nothing is read twice or lost.
+        """
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        where, params = _where(flt)
+        limit = -1 if flt.limit is None else max(flt.limit, 0)
+        with self._guard():
+            firsts = self._conn.execute(
+                "SELECT created_at, seq FROM (SELECT e.created_at, e.seq,"
+                f" row_number() OVER ({_NEWEST_FIRST}) AS n FROM encounters e WHERE {where}"
+                f" {_NEWEST_FIRST} LIMIT ?) WHERE (n - 1) % ? = 0",
+                [*params, limit, size],
+            ).fetchall()
+        keys = [(created, seq) for created, seq in firsts]
+        nexts: builtins.list[tuple[str, int] | None] = [*keys[1:], None]
+        return [Page(first, after) for first, after in zip(keys, nexts, strict=False)]  # none: no pages
 
     def answered_ids(
         self, flt: Filter, *, skip_private: bool = False

@@ -198,6 +198,14 @@ class FactGroup(NamedTuple):
     count: int
 
 
+class Page(NamedTuple):
+    """One page of a selection in ``Store.iter_encounters``'s order (``Store.pages``): the entries from
+    ``first`` (its ``(created_at, seq)``, inclusive) up to, not including, the next page's ``first``."""
+
+    first: tuple[str, int]
+    next: tuple[str, int] | None  # None: the last page, which runs to the end of the selection
+
+
 @dataclass
 class NextStep:
     """The concrete next step a reflection ended on, and whether a later encounter followed it up."""
