@@ -62,38 +62,40 @@ class Exporter(Protocol):
         ...
 
 
-class PagedExporter(Exporter, Protocol):
-    """A format whose body is its records' pages one after another: ``start``, each page's bytes
-    (``page``), ``separator`` between two pages that hold records, then ``end``. A page is formatted
-    on its own, so ``export/pages.py`` can have several processes format pages at once."""
-
-    separator: bytes
-
-    def start(self, job: ExportJob) -> bytes:
-        """What comes before the first record (a header row, the opening of a document)."""
-        ...
-
-    def page(self, records: Iterable[Any], job: ExportJob) -> tuple[int, bytes]:
-        """Some records, formatted: how many there were, and their bytes."""
-        ...
-
-    def end(self, job: ExportJob, count: int) -> bytes:
-        """What comes after the last of ``count`` records; ``job.describe()`` is final by now."""
-        ...
-
-
 PAGE_SIZE = 500  # records in a page read from the journal: a couple of megabytes of text at most
 _STREAM_PAGE = 128  # records in a page of a stream (in_pages), held as dicts while it is formatted
 
 
+class Paged:
+    """A format whose body is its records' pages one after another: ``start``, each page's bytes
+    (``page``), ``separator`` between two pages that hold records, then ``end``; by default nothing
+    but the pages. A page is formatted on its own, so ``export/pages.py`` can have several processes
+    format pages at once; ``write`` formats a stream of records page by page in this one."""
+
+    separator = b""
+
+    def start(self, job: ExportJob) -> bytes:
+        """What comes before the first record (a header row, the opening of a document)."""
+        return b""
+
+    def page(self, records: Iterable[Any], job: ExportJob) -> tuple[int, bytes]:
+        """Some records, formatted: how many there were, and their bytes."""
+        raise NotImplementedError
+
+    def end(self, job: ExportJob, count: int) -> bytes:
+        """What comes after the last of ``count`` records; ``job.describe()`` is final by now."""
+        return b""
+
+    def write(self, records: Iterable[Any], out: BinaryIO, job: ExportJob) -> int:
+        return write_pages(self, in_pages(self, records, job), out, job)
+
+
 def is_paged(chosen: Exporter) -> bool:
-    """Whether ``chosen`` is written in pages (see ``PagedExporter``)."""
-    return hasattr(chosen, "page")
+    """Whether ``chosen`` is written in pages (see ``Paged``)."""
+    return isinstance(chosen, Paged)
 
 
-def write_pages(
-    chosen: PagedExporter, pages: Iterable[tuple[int, bytes]], out: BinaryIO, job: ExportJob
-) -> int:
+def write_pages(chosen: Paged, pages: Iterable[tuple[int, bytes]], out: BinaryIO, job: ExportJob) -> int:
     """Write a paged format: its start, its pages in order, its end; return how many records."""
     out.write(chosen.start(job))
     count = 0
@@ -107,7 +109,7 @@ def write_pages(
     return count
 
 
-def in_pages(chosen: PagedExporter, records: Iterable[Any], job: ExportJob) -> Iterator[tuple[int, bytes]]:
+def in_pages(chosen: Paged, records: Iterable[Any], job: ExportJob) -> Iterator[tuple[int, bytes]]:
     """A stream of records as ``chosen``'s pages, formatted in this process, a few at a time."""
     stream = iter(records)
     while batch := list(islice(stream, _STREAM_PAGE)):

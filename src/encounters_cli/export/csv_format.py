@@ -16,10 +16,10 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from encounters_cli.errors import EncountersError
-from encounters_cli.export import in_pages, write_pages
+from encounters_cli.export import Paged
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
@@ -116,15 +116,11 @@ def question_columns(catalogue: Catalogue, seen: Sequence[str] | None) -> list[s
     ]
 
 
-class CsvExporter:
+class CsvExporter(Paged):
     name = "csv"
     suffix = ".csv"
     text = True
     sidecar = True  # the about goes to <out>.about.json
-    separator = b""  # a page ends with its last row's line end
-
-    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
-        return write_pages(self, in_pages(self, records, job), out, job)
 
     def start(self, job: ExportJob) -> bytes:
         return (_wide_header(job) if job.wide else _tidy_header(job)).encode("utf-8")
@@ -132,9 +128,6 @@ class CsvExporter:
     def page(self, records: Iterable[dict[str, Any]], job: ExportJob) -> tuple[int, bytes]:
         count, text = (_wide_rows if job.wide else _tidy_rows)(records, job)
         return count, text.encode("utf-8")
-
-    def end(self, job: ExportJob, count: int) -> bytes:
-        return b""
 
 
 def _head_columns(anonymised: bool) -> tuple[str, ...]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from encounters_cli.export import in_pages, record_bytes, write_pages
+from encounters_cli.export import Paged, record_bytes
 
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
@@ -23,15 +23,12 @@ FORMAT_VERSION = 1
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-class JsonExporter:
+class JsonExporter(Paged):
     name = "json"
     suffix = ".json"
     text = True
     takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
     separator = b",\n"  # between records, so between pages too
-
-    def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
-        return write_pages(self, in_pages(self, records, job), out, job)
 
     def start(self, job: ExportJob) -> bytes:
         head = {"format": FORMAT_NAME, "version": FORMAT_VERSION}

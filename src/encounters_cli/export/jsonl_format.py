@@ -7,34 +7,24 @@ line of the file is a record and DuckDB, pandas or ``jq -c`` read it as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from encounters_cli.export import in_pages, record_bytes, write_pages
+from encounters_cli.export import Paged, record_bytes
 
 if TYPE_CHECKING:
     from encounters_cli.export import ExportJob
 
 
-class JsonlExporter:
+class JsonlExporter(Paged):
     name = "jsonl"
     suffix = ".jsonl"
     text = True
     sidecar = True  # the about goes to <out>.about.json
     takes_text = True  # a record given as its JSON text (str or UTF-8 bytes) is written as it is
-    separator = b""  # a page ends with its last line's line feed
-
-    def write(self, records: Iterable[dict[str, Any] | str | bytes], out: BinaryIO, job: ExportJob) -> int:
-        return write_pages(self, in_pages(self, records, job), out, job)
-
-    def start(self, job: ExportJob) -> bytes:
-        return b""
 
     def page(self, records: Iterable[dict[str, Any] | str | bytes], job: ExportJob) -> tuple[int, bytes]:
         lines = [record_bytes(record) for record in records]
         return len(lines), _lines(lines) if lines else b""
-
-    def end(self, job: ExportJob, count: int) -> bytes:
-        return b""
 
 
 def _lines(chunk: list[bytes]) -> bytes:

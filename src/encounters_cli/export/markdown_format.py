@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from encounters_cli.export import in_pages, write_pages
+from encounters_cli.export import Paged
 from encounters_cli.i18n import translate
 
 if TYPE_CHECKING:
@@ -82,14 +82,10 @@ def escape(text: str) -> str:
     )
 
 
-class MarkdownExporter:
+class MarkdownExporter(Paged):
     name = "md"
     suffix = ".md"
     text = True
-    separator = b""  # an entry's text starts with its own blank line
-
-    def write(self, records: Iterable[dict[str, Any]], out: BinaryIO, job: ExportJob) -> int:
-        return write_pages(self, in_pages(self, records, job), out, job)
 
     def start(self, job: ExportJob) -> bytes:
         head = job.describe()  # its statement and tool are fixed; the counts come at the end

@@ -1,4 +1,4 @@
-"""A paged format's pages (``PagedExporter``), read and formatted in several processes at once.
+"""A paged format's pages (``Paged``), read and formatted in several processes at once.
 
 Most of a plain export's time (jsonl, json, csv, md) is spent formatting records, by SQLite or
 by Python, and one process uses one core. So the selection is cut into pages (``Store.pages``: ranges
@@ -27,7 +27,7 @@ from encounters_cli.errors import EncountersError
 from encounters_cli.export import PAGE_SIZE
 
 if TYPE_CHECKING:
-    from encounters_cli.export import ExportJob, PagedExporter
+    from encounters_cli.export import ExportJob, Paged
     from encounters_cli.storage.journal import Store
     from encounters_cli.storage.records import Filter, Page
 
@@ -39,7 +39,7 @@ _MIN_PAGES = 4  # fewer pages than this are formatted here: starting workers wou
 class _Task:
     store: Store
     flt: Filter
-    chosen: PagedExporter
+    chosen: Paged
     job: ExportJob
     text: bool  # the format takes records as JSON text (Store.iter_record_bytes)
 
@@ -60,7 +60,7 @@ def can_fork() -> bool:
 
 
 def formatted_pages(
-    store: Store, flt: Filter, chosen: PagedExporter, job: ExportJob, *, text: bool, jobs: int
+    store: Store, flt: Filter, chosen: Paged, job: ExportJob, *, text: bool, jobs: int
 ) -> Iterator[tuple[int, bytes]]:
     """``flt``'s selection as ``chosen``'s pages, in order: (records in the page, its bytes).
     ``jobs``: processes that may format at once (1: only this one)."""

@@ -34,7 +34,7 @@ from encounters_cli.errors import EncountersError, UsageError
 from encounters_cli.export import (
     Exporter,
     ExportJob,
-    PagedExporter,
+    Paged,
     exporter,
     is_paged,
     takes_text,
@@ -246,7 +246,7 @@ class _Selection:
             return write_pages(chosen, self._pages(chosen), out, self.job)  # type: ignore[arg-type]
         return chosen.write(self.records(text=takes_text(chosen)), out, self.job)
 
-    def _pages(self, chosen: PagedExporter) -> Iterator[tuple[int, bytes]]:
+    def _pages(self, chosen: Paged) -> Iterator[tuple[int, bytes]]:
         from encounters_cli.export.pages import default_jobs, formatted_pages
 
         jobs = default_jobs() if self.jobs is None else self.jobs
