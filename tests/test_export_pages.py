@@ -283,3 +283,22 @@ def test_jobs_from_the_command_line(journal: Path, tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "--jobs" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_terminal_export_shows_its_progress_while_workers_format(
+    tmp_path: Path, isolated_home: Path, terminal_env: dict[str, str]
+) -> None:
+    """At a terminal a long export draws a progress bar from a thread of its own while the workers
+    are forked: the export must still finish, and write what one process writes."""
+    from terminal import Person
+
+    entries = 2_100  # more than the bar's threshold, and five of the real pages of 500
+    with Store.open(isolated_home / "journal.sqlite3") as store:
+        store.add_new([entry(index) for index in range(entries)])
+    out = tmp_path / "at-a-terminal.csv"
+    person = Person(terminal_env, "export", "-f", "csv", "-o", str(out))
+    person.sees(f"Wrote {entries} encounter(s) to")
+    assert person.done() == 0
+    command = [sys.executable, "-m", "encounters_cli", "export", "-f", "csv", "--jobs", "1", "--out", "-"]
+    one = subprocess.run(command, env=terminal_env, capture_output=True, check=True).stdout
+    assert out.read_bytes() == one
