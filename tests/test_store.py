@@ -478,6 +478,31 @@ def test_search_respects_the_filter_and_its_limit(store: Store) -> None:
     assert store.search("timetable", Filter(since=day(10))) == []
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 6, 9, 12, 40, None])
+def test_search_without_a_filter_finds_what_the_joined_query_finds(store: Store, limit: int | None) -> None:
+    """Unfiltered, the index ranks its matches before any is joined to its entry; ties at the last
+    place (the same text written again) must still go to the newest, as the joined query has them."""
+    texts = [
+        "interpreter booked for the next visit",  # written four times: a tie
+        "the interpreter joined by phone, and the interpreter's notes helped",
+        "no interpreter was needed in the end, though one was offered twice over",
+    ]
+    for n in range(24):
+        text = texts[0] if n % 6 == 0 else texts[n % 3] + f" (visit {n})" if n % 4 else texts[1]
+        store.add(make(created_at=day(n % 9, hour=n), answers=[text_answer("what", text)]))
+    for _ in range(5):  # more equal texts at one moment than twice a small limit reads
+        store.add(make(created_at=day(20), answers=[text_answer("what", texts[1])]))
+    for n in range(40):  # entries without the word, so that it tells entries apart at all
+        store.add(make(created_at=day(n), answers=[text_answer("what", f"a bus timetable, visit {n}")]))
+    joined = Filter(limit=limit, since=day(-1))  # selects all, and takes the joined query
+
+    def found(flt: Filter) -> list[tuple[str, float, str]]:
+        return [(hit.encounter.id, hit.score, hit.snippet) for hit in store.search("interpreter", flt)]
+
+    assert found(Filter(limit=limit)) == found(joined)
+    assert len(found(Filter(limit=limit))) == min(29, limit or 29)
+
+
 def test_search_indexes_list_answers_but_not_numbers_or_yes_no(store: Store) -> None:
     encounter = make(
         label=None,

@@ -81,6 +81,7 @@ _ENCOUNTER_COLUMNS = (
     " e.workshop, e.workshop_step"
 )
 _NEWEST_FIRST = "ORDER BY e.created_at DESC, e.seq DESC"
+_RANK = f"bm25(encounter_text, {LABEL_WEIGHT}, 1.0)"  # lower is better; labels weigh more than answers
 PARTICIPANT_META_KEY = "participant_secret"
 ENCRYPTION_META_KEY = "encryption"  # the envelope: wrapped data key and KDF parameters (storage/crypto.py)
 _REWRITE_BATCH = 500
@@ -901,15 +902,15 @@ class Store:
         # snippet() slows down with the square of the matches in one long note (seconds at 400 KB).
         from encounters_cli.storage import textmatch
 
-        sql = (
-            f"SELECT {_ENCOUNTER_COLUMNS}, bm25(encounter_text, {LABEL_WEIGHT}, 1.0) AS rank_"
-            " FROM encounter_text JOIN encounters e ON e.seq = encounter_text.rowid"
-            f" WHERE encounter_text MATCH ? AND {where}"
-            " ORDER BY rank_, e.created_at DESC, e.seq DESC LIMIT ?"
-        )
         limit = -1 if flt.limit is None else flt.limit
         with self._guard():
-            rows = self._conn.execute(sql, [match, *params, limit]).fetchall()
+            rows = (self._best_unfiltered(match, limit) if where == "1" else None) or self._conn.execute(
+                f"SELECT {_ENCOUNTER_COLUMNS}, {_RANK} AS rank_"
+                " FROM encounter_text JOIN encounters e ON e.seq = encounter_text.rowid"
+                f" WHERE encounter_text MATCH ? AND {where}"
+                " ORDER BY rank_, e.created_at DESC, e.seq DESC LIMIT ?",
+                [match, *params, limit],
+            ).fetchall()
             encounters = self._load([row[:-1] for row in rows])
         phrases = textmatch.phrases(query)
         hits = []
@@ -925,6 +926,36 @@ class Store:
             )
             hits.append(SearchHit(encounter=encounter, score=-float(row[-1]), snippet=cut))
         return hits
+
+    def _best_unfiltered(self, match: str, limit: int) -> builtins.list[Any] | None:
+        """The rows ``search`` wants when nothing but the words selects: the index's best ``limit``
+        matches, scored on their own before any is joined to its entry (a common word matches a fifth
+        of a journal, and joining every match first costs a third again). Matches that share the last
+        place are all read, to keep the newest; None if they run on past what was read, or if
+        anything is amiss: then the full query decides."""
+        if limit < 1:
+            return None
+        read = 2 * limit + 1
+        best = self._conn.execute(
+            f"SELECT rowid, {_RANK} AS rank_ FROM encounter_text WHERE encounter_text MATCH ?"
+            " ORDER BY rank_ LIMIT ?",
+            [match, read],
+        ).fetchall()
+        if len(best) > limit:
+            last = best[limit - 1][1]
+            best = [found for found in best if found[1] <= last]  # the first `limit` and their ties
+            if len(best) == read:
+                return None
+        ranks = dict(best)
+        rows = self._conn.execute(
+            f"SELECT {_ENCOUNTER_COLUMNS} FROM encounters e WHERE e.seq IN ({','.join('?' * len(ranks))})"
+            f" {_NEWEST_FIRST}",
+            builtins.list(ranks),
+        ).fetchall()
+        if len(rows) != len(ranks):  # an index entry without its encounter: never expected
+            return None
+        rows.sort(key=lambda row: ranks[row[0]])  # stable: equal ranks stay newest first
+        return [(*row, ranks[row[0]]) for row in rows[:limit]]
 
     def _search_decrypted(self, query: str, flt: Filter) -> builtins.list[SearchHit]:
         """``search`` for an encrypted journal: decrypt each encounter ``flt`` selects and match in memory.
