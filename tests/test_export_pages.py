@@ -241,6 +241,19 @@ def test_a_failing_worker_ends_the_export_with_nothing_kept(
     assert_reaped(forked)
 
 
+def test_a_worker_that_cannot_open_the_journal_says_why(
+    journal: Path, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    def refuse(store: Store) -> Store:
+        raise JournalError("cannot open the synthetic journal: too many open files")
+
+    monkeypatch.setattr(Store, "reopen", refuse)
+    with Store.open(journal) as store, pytest.raises(EncountersError, match="too many open files"):
+        run_export(store, catalogue, "fi", ExportRequest("jsonl", Filter(), tmp_path / "x.jsonl", jobs=2))
+    assert not (tmp_path / "x.jsonl").exists()
+    assert_reaped(forked)
+
+
 def test_stopping_early_ends_every_worker(journal: Path, catalogue: Catalogue, forked: list[int]) -> None:
     job = ExportJob(catalogue, "fi", False, lambda: {})
     with Store.open(journal) as store:

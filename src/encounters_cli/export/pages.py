@@ -4,7 +4,7 @@ Most of a plain export's time (jsonl, json, csv, md) is spent formatting records
 by Python, and one process uses one core. So the selection is cut into pages (``Store.pages``: ranges
 of keys, fixed before the first is read), worker processes each read and format whole pages on
 their own connection to the journal, and this process writes the pages in order as they come.
-At most two pages a worker are under way or waiting, so memory stays a few pages' worth however
+A worker that is ahead waits with one finished page, so memory stays a few pages' worth however
 large the journal.
 
 Workers are forked, so they start at once with everything this process has: the catalogue, the
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from encounters_cli.storage.journal import Store
     from encounters_cli.storage.records import Filter, Page
 
-MAX_JOBS = 4  # beyond this, writing the file is what takes the time
+MAX_JOBS = 4  # by default: an export should not take over a big machine (--jobs may ask for more)
 _MIN_PAGES = 4  # fewer pages than this are formatted here: starting workers would cost more
 
 
@@ -123,17 +123,15 @@ def _work(task: _Task, pages: list[Page], pipe: int) -> NoReturn:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
-        store = task.store.reopen()
-        for page in pages:
-            try:
+        try:
+            store = task.store.reopen()
+            for page in pages:
                 found, data = _format(task, store, page)
-            except EncountersError as exc:
-                _send(pipe, _FAILED, str(exc).encode("utf-8"))
-                break
-            except Exception as exc:  # a bug: the parent says what it was
-                _send(pipe, _BROKEN, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
-                break
-            _send(pipe, found, data)
+                _send(pipe, found, data)
+        except EncountersError as exc:
+            _send(pipe, _FAILED, str(exc).encode("utf-8"))
+        except Exception as exc:  # a bug: the parent says what it was
+            _send(pipe, _BROKEN, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
         code = 0
     finally:
         os._exit(code)  # nothing of the parent's (open files, buffers, exit handlers) is run twice
