@@ -835,9 +835,11 @@ class Store:
                 f" {_NEWEST_FIRST} LIMIT ?) WHERE (n - 1) % ? = 0",
                 [*params, limit, size],
             ).fetchall()
+        if not firsts:
+            return []
         keys = [(created, seq) for created, seq in firsts]
         nexts: builtins.list[tuple[str, int] | None] = [*keys[1:], None]
-        return [Page(first, after) for first, after in zip(keys, nexts, strict=False)]  # none: no pages
+        return [Page(first, after) for first, after in zip(keys, nexts, strict=True)]
 
     def answered_ids(
         self, flt: Filter, *, skip_private: bool = False
