@@ -107,6 +107,7 @@ def test_log_on_a_warm_cache_reads_no_yaml_and_loads_nothing_heavy(warm: Path) -
         ["list", "--value", "trust", "-n", "20"],
         ["search", "synthetic", "-n", "20"],
         ["insights"],
+        ["export", "-f", "jsonl", "--jobs", "2", "--out", "-"],  # a number with a floor: checked by us
     ],
 )
 def test_reading_commands_on_a_warm_cache_load_no_pydantic_or_yaml(warm: Path, args: list[str]) -> None:

@@ -112,7 +112,6 @@ def export(
             "--jobs",
             "-j",
             metavar="N",
-            min=1,
             help="Processes that format a json, jsonl, csv or md export at once (default: one a core, at"
             " most 4; 1: one process). An anonymised export always uses one.",
         ),
@@ -131,6 +130,8 @@ def export(
         raise UsageError(t(lang, "option.format", name=fmt, choices=", ".join(FORMATS)))
     if wide and fmt != "csv":
         raise UsageError(t(lang, "option.wide_csv"))
+    if jobs is not None and jobs < 1:  # checked here: Typer's range check would load pydantic
+        raise UsageError(t(lang, "option.jobs", jobs=jobs))
     if not anonymise:
         # --study-key may come from the environment; only an option typed here is a mistake
         given = {"--date-precision": date_precision, "--k": k}

@@ -68,6 +68,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--wide only goes with --format csv",
         "fi": "--wide kuuluu yhteen valitsimen --format csv kanssa",
     },
+    "option.jobs": {
+        "en": "--jobs must be 1 or more, not {jobs}",
+        "fi": "valitsimen --jobs arvon on oltava vähintään 1 (nyt {jobs})",
+    },
     "option.format": {
         "en": "unknown format '{name}' (choose from {choices})",
         "fi": "tuntematon muoto '{name}' (vaihtoehdot: {choices})",
