@@ -351,8 +351,8 @@ def run(args: argparse.Namespace) -> list[Row]:
                 [jrnl, *config, "-contains", word_j, "-n", "20"] if jrnl else None,
             ),
             (
-                "JSON export",
-                [*enc, "export", "--format", "json", "--out", str(work / f"jrnl-cmp-{size}.json"), "--force"],
+                "JSON export",  # both to standard output, as jrnl writes its export
+                [*enc, "export", "--format", "json", "--out", "-"],
                 [jrnl, *config, "--export", "json"] if jrnl else None,
             ),
         )

@@ -148,13 +148,9 @@ def log(
         conversation=reviewer,
     )
     warn_identifiers(getattr(reviewer, "events", ()), coach.lang)
-    saved = t(coach.lang, "saved.log", id=encounter.short_id)
-    if sys.stderr.isatty():  # green for a person at a terminal; Rich knows which terminals take colour
-        from encounters_cli.cli import render
+    from encounters_cli.cli import render
 
-        render.stderr_console().print(saved, style="green")
-    else:  # what Rich would write there too, without loading it: log is the command that must be quick
-        sys.stderr.write(saved + "\n")
+    render.note(t(coach.lang, "saved.log", id=encounter.short_id), style="green")
     if not sys.stdout.isatty():
         sys.stdout.write(encounter.id + "\n")
 

@@ -155,7 +155,6 @@ def export(
         path = Path(out).expanduser() if out else default_path(fmt, anonymised=anonymise)
     request = ExportRequest(fmt, flt, path, force=force, wide=wide, anonymise=settings, jobs=jobs)
     store = shared.store
-    console = render.stderr_console()
     ask = settings is not None and not yes and stdin_is_terminal() and sys.stderr.isatty()
     with _progress(store.count(flt), t(lang, "export.progress")) as bar:
 
@@ -173,18 +172,17 @@ def export(
             confirm=confirm if ask else None,
         )
     if not summary.kept:
-        console.print(t(lang, "export.not_written"))
+        render.note(t(lang, "export.not_written"))
         return
     where = t(lang, "export.stdout") if summary.path is None else str(summary.path)
     if summary.sidecar is not None:
-        console.print(
-            t(lang, "export.written.sidecar", count=summary.written, where=where, sidecar=summary.sidecar),
-            soft_wrap=True,
+        render.note(
+            t(lang, "export.written.sidecar", count=summary.written, where=where, sidecar=summary.sidecar)
         )
     else:
-        console.print(t(lang, "export.written", count=summary.written, where=where), soft_wrap=True)
+        render.note(t(lang, "export.written", count=summary.written, where=where))
     if summary.report is not None:
-        console.print(_anonymised_line(summary.report, lang), soft_wrap=True)
+        render.note(_anonymised_line(summary.report, lang))
 
 
 def _is_text(fmt: str) -> bool:

@@ -7,6 +7,7 @@ Rich's modules are imported by the functions that use them: an error message nee
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from encounters_cli.cli.messages import t
@@ -49,6 +50,20 @@ def stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+# What Rich's Text leaves out of a string it prints (bell, backspace, vertical tab, form feed, CR)
+_DROPPED = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+def note(text: str, style: str | None = None) -> None:
+    """One line for the person on standard error: through Rich at a terminal (which knows the
+    terminal's colours), else as the plain line Rich would write, without loading Rich: the commands
+    a script runs (log, export) stay quick."""
+    if sys.stderr.isatty():
+        stderr_console().print(text, style=style, soft_wrap=True)
+    else:
+        sys.stderr.write(text.translate(_DROPPED) + "\n")
 
 
 def stdout_console() -> Console:
