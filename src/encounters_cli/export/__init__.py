@@ -11,12 +11,14 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 from encounters_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from encounters_cli.catalogue.models import Catalogue
+
+T = TypeVar("T")
 
 FORMATS: dict[str, str] = {
     "json": "encounters_cli.export.json_format",
@@ -111,9 +113,15 @@ def write_pages(chosen: Paged, pages: Iterable[tuple[int, bytes]], out: BinaryIO
 
 def in_pages(chosen: Paged, records: Iterable[Any], job: ExportJob) -> Iterator[tuple[int, bytes]]:
     """A stream of records as ``chosen``'s pages, formatted in this process, a few at a time."""
-    stream = iter(records)
-    while batch := list(islice(stream, _STREAM_PAGE)):
+    for batch in batches(records, _STREAM_PAGE):
         yield chosen.page(batch, job)
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), taken as they come."""
+    stream = iter(items)
+    while batch := list(islice(stream, size)):
+        yield batch
 
 
 def record_bytes(record: dict[str, Any] | str | bytes) -> bytes:

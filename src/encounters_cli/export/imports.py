@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from encounters_cli.errors import EncountersError, NotFoundError
+from encounters_cli.export import batches
 from encounters_cli.export.json_format import FORMAT_NAME, FORMAT_VERSION
 from encounters_cli.storage.records import PHASES, STATUSES, Answer, Encounter, from_iso
 
@@ -100,7 +101,7 @@ def import_file(
     store.unlock()  # an encrypted journal asks for its passphrase before the first write
     summary = ImportSummary(source)
     done = 0
-    for batch in _batches(entries(), _BATCH):
+    for batch in batches(entries(), _BATCH):
         added = store.add_new(batch)
         summary.added += added
         summary.skipped += len(batch) - added
@@ -110,17 +111,6 @@ def import_file(
     if on_progress is not None and done < count:
         on_progress(count, count)
     return summary
-
-
-def _batches(items: Iterable[Encounter], size: int) -> Iterator[list[Encounter]]:
-    batch: list[Encounter] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # --- our json and jsonl -------------------------------------------------------------------------

@@ -210,8 +210,7 @@ class Recognisers:
         recogniser runs.
         """
         candidates = self._names.find(text)
-        if has_digit(text):
-            candidates += _numbers(text)
+        candidates += _numbers(text)
         if "@" in text:
             candidates += emails(text)
         if "/" in text or (

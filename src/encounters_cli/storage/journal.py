@@ -174,10 +174,7 @@ class Store:
                 f"cannot create the folder {path.parent}: {exc.strerror or exc}; check its permissions"
             ) from exc
         _prepare_file(path)
-        try:
-            conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise _user_error(exc, path, busy_timeout) or JournalError(f"cannot open {path}: {exc}") from exc
+        conn = _connect(path, busy_timeout)
         store = cls(conn, path, busy_timeout, passphrase)
         try:
             with store._guard():
@@ -202,13 +199,9 @@ class Store:
         export's worker, after fork, where this Store's connection must not be used. It shares this
         one's state, so an encrypted journal unlocked here is unlocked there, and it never migrates
         (this one did). Close it when done."""
-        try:
-            conn = sqlite3.connect(str(self.path), timeout=self._busy_timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise _user_error(exc, self.path, self._busy_timeout) or JournalError(
-                f"cannot open {self.path}: {exc}"
-            ) from exc
-        store = Store(conn, self.path, self._busy_timeout, self._passphrase)
+        store = Store(
+            _connect(self.path, self._busy_timeout), self.path, self._busy_timeout, self._passphrase
+        )
         store._envelope, store._data_key = self._envelope, self._data_key
         return store
 
@@ -600,29 +593,10 @@ class Store:
         an index range however deep the stream goes. No read transaction spans the pages, so the
         caller may write while iterating; an entry added meanwhile appears only if it sorts later.
         """
-        if batch < 1:
-            raise ValueError("batch must be at least 1")
-        where, params = _where(flt)
-        remaining = flt.limit
-        after: tuple[str, int] | None = None
-        while remaining is None or remaining > 0:
-            size = batch if remaining is None else min(batch, remaining)
-            clause, args = where, list(params)
-            if after is not None:
-                clause += " AND e.created_at <= ? AND (e.created_at < ? OR e.seq < ?)"
-                args += [after[0], after[0], after[1]]
+        for rows in self._pages(flt, batch, f"e.seq, e.created_at, {_ENCOUNTER_COLUMNS}"):
             with self._guard():
-                rows = self._conn.execute(
-                    f"SELECT {_ENCOUNTER_COLUMNS} FROM encounters e WHERE {clause} {_NEWEST_FIRST} LIMIT ?",
-                    [*args, size],
-                ).fetchall()
-                page = self._load(rows)
+                page = self._load([row[2:] for row in rows])
             yield from page
-            if len(rows) < size:
-                return
-            if remaining is not None:
-                remaining -= len(rows)
-            after = (rows[-1][3], rows[-1][0])
 
     def iter_records(
         self, flt: Filter, batch: int = 500, *, page: Page | None = None
@@ -777,9 +751,10 @@ class Store:
         page: Page | None = None,
     ) -> Iterator[builtins.list[Any]]:
         """The rows of ``SELECT {select} FROM encounters e`` for ``flt``, newest first, a page of ``batch``
-        at a time (never an empty one), chained by keyset as in ``iter_encounters``, with no read
-        transaction across pages. ``select`` starts with ``e.seq, e.created_at``; ``leading`` are
-        parameters it takes. With ``page``, only the rows of that page of the selection."""
+        at a time (never an empty one), chained by keyset (the last page's created_at and seq, so each
+        page is an index range however deep it goes), with no read transaction across pages.
+        ``select`` starts with ``e.seq, e.created_at``; ``leading`` are parameters it takes. With
+        ``page``, only the rows of that page of the selection."""
         if batch < 1:
             raise ValueError("batch must be at least 1")
         if page is None:
@@ -1653,6 +1628,13 @@ def _text_parts(value: Any) -> builtins.list[str]:
     if isinstance(value, list):
         return [item for item in value if isinstance(item, str)]
     return []
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _user_error(exc, path, busy_timeout) or JournalError(f"cannot open {path}: {exc}") from exc
 
 
 def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
